@@ -92,3 +92,110 @@ run: deps-run all
 
 clean:
 	rm -rf $(B)
+
+# Installation.  Programs, man pages, units, sysusers.d and tmpfiles.d go
+# where they belong and are replaced on every install.  The files an
+# administrator edits (the configuration, the xinetd services, the
+# logrotate snippet, the pages under WWWDIR) are installed only where none
+# exists and removed only while unchanged, as Debian treats conffiles.
+# The shipped files name the default paths (/usr/local/sbin, /etc,
+# /var/lib/stdhttpd, /var/www/stdhttpd); REWRITE points them at the
+# installed ones.
+WWWDIR	?= $(LOCALSTATEDIR)/www/stdhttpd
+SYSTEMDUNITDIR ?= $(or $(shell $(PKG_CONFIG) \
+	--variable=systemdsystemunitdir systemd 2>/dev/null),/lib/systemd/system)
+SYSUSERSDIR ?= $(or $(shell $(PKG_CONFIG) \
+	--variable=sysusersdir systemd 2>/dev/null),/usr/lib/sysusers.d)
+TMPFILESDIR ?= $(or $(shell $(PKG_CONFIG) \
+	--variable=tmpfilesdir systemd 2>/dev/null),/usr/lib/tmpfiles.d)
+INSTALL	?= install
+
+MANPAGES = $(wildcard src/webclient.1 src/stdhttpd.conf.5 src/stdhttpd.8 \
+	   src/stdhttpd-admin.8)
+UNITS	= stdhttpd.socket stdhttpd@.service stdhttpd-admin.socket \
+	  stdhttpd-admin.service
+SITE	= $(filter-out %.py,$(wildcard www/*.html www/site/*/*))
+STAGE	= $(B)/stage
+
+REWRITE	= sed -e 's|/usr/local/sbin/|$(SBINDIR)/|g' \
+	  -e 's|/usr/local/bin/|$(BINDIR)/|g' \
+	  -e 's|/etc/stdhttpd/|$(SYSCONFDIR)/stdhttpd/|g' \
+	  -e 's|/var/lib/stdhttpd|$(LOCALSTATEDIR)/lib/stdhttpd|g' \
+	  -e 's|/var/www/stdhttpd|$(WWWDIR)|g'
+# The example configuration serves the tree it sits in; installed, it
+# serves WWWDIR and writes the stats beside the other state.
+CONFREWRITE = sed \
+	  -e 's|^\([[:space:]]*root[[:space:]]\{1,\}\).*|\1$(WWWDIR)|' \
+	  -e 's|^\([[:space:]]*stats[[:space:]]\{1,\}\).*|\1$(LOCALSTATEDIR)/lib/stdhttpd/stats.jsonl|'
+
+# The rewritten copies of what install puts in place; uninstall compares
+# the installed conffiles with these.
+stage:
+	@rm -rf $(STAGE) && mkdir -p $(STAGE)/units $(STAGE)/etc
+	@for u in $(UNITS); do \
+	    $(REWRITE) systemd/$$u > $(STAGE)/units/$$u || exit 1; done
+	@$(REWRITE) systemd/stdhttpd.tmpfiles > $(STAGE)/stdhttpd.tmpfiles
+	@$(CONFREWRITE) stdhttpd.conf > $(STAGE)/etc/stdhttpd.conf
+	@$(REWRITE) xinetd/stdhttpd > $(STAGE)/etc/xinetd-stdhttpd
+	@$(REWRITE) xinetd/stdhttpd-admin > $(STAGE)/etc/xinetd-stdhttpd-admin
+	@$(REWRITE) stats/stdhttpd.logrotate > $(STAGE)/etc/logrotate
+
+install: all stage
+	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
+	    $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
+	    $(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(SYSCONFDIR)/stdhttpd \
+	    $(DESTDIR)$(SYSCONFDIR)/xinetd.d $(DESTDIR)$(SYSCONFDIR)/logrotate.d \
+	    $(DESTDIR)$(WWWDIR)/upload
+	$(INSTALL) -m 0755 $(B)/stdhttpd $(B)/stdhttpd-admin $(DESTDIR)$(SBINDIR)/
+	$(INSTALL) -m 0755 $(B)/webclient $(DESTDIR)$(BINDIR)/
+	@for m in $(MANPAGES); do \
+	    s=$${m##*.}; \
+	    echo "$(INSTALL) -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/"; \
+	    $(INSTALL) -d $(DESTDIR)$(MANDIR)/man$$s && \
+	    $(INSTALL) -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/ || exit 1; \
+	done
+	$(INSTALL) -m 0644 $(UNITS:%=$(STAGE)/units/%) $(DESTDIR)$(SYSTEMDUNITDIR)/
+	$(INSTALL) -m 0644 systemd/stdhttpd.sysusers \
+	    $(DESTDIR)$(SYSUSERSDIR)/stdhttpd.conf
+	$(INSTALL) -m 0644 $(STAGE)/stdhttpd.tmpfiles \
+	    $(DESTDIR)$(TMPFILESDIR)/stdhttpd.conf
+	@set -e; keep() { \
+	    if [ -e "$$2" ]; then echo "keeping $$2"; \
+	    else echo "$(INSTALL) -m 0644 $$1 $$2"; \
+	        $(INSTALL) -D -m 0644 "$$1" "$$2"; fi; }; \
+	keep $(STAGE)/etc/stdhttpd.conf \
+	    $(DESTDIR)$(SYSCONFDIR)/stdhttpd/stdhttpd.conf; \
+	keep $(STAGE)/etc/xinetd-stdhttpd $(DESTDIR)$(SYSCONFDIR)/xinetd.d/stdhttpd; \
+	keep $(STAGE)/etc/xinetd-stdhttpd-admin \
+	    $(DESTDIR)$(SYSCONFDIR)/xinetd.d/stdhttpd-admin; \
+	keep $(STAGE)/etc/logrotate $(DESTDIR)$(SYSCONFDIR)/logrotate.d/stdhttpd; \
+	for f in $(SITE:www/%=%); do \
+	    keep www/$$f $(DESTDIR)$(WWWDIR)/$$f; done
+
+uninstall: stage
+	rm -f $(DESTDIR)$(SBINDIR)/stdhttpd $(DESTDIR)$(SBINDIR)/stdhttpd-admin \
+	    $(DESTDIR)$(BINDIR)/webclient \
+	    $(DESTDIR)$(MANDIR)/man1/webclient.1 \
+	    $(DESTDIR)$(MANDIR)/man5/stdhttpd.conf.5 \
+	    $(DESTDIR)$(MANDIR)/man8/stdhttpd.8 \
+	    $(DESTDIR)$(MANDIR)/man8/stdhttpd-admin.8 \
+	    $(UNITS:%=$(DESTDIR)$(SYSTEMDUNITDIR)/%) \
+	    $(DESTDIR)$(SYSUSERSDIR)/stdhttpd.conf \
+	    $(DESTDIR)$(TMPFILESDIR)/stdhttpd.conf
+	@drop() { \
+	    if cmp -s "$$1" "$$2"; then echo "rm -f $$2"; rm -f "$$2"; \
+	    elif [ -e "$$2" ]; then echo "keeping changed $$2"; fi; }; \
+	drop $(STAGE)/etc/stdhttpd.conf \
+	    $(DESTDIR)$(SYSCONFDIR)/stdhttpd/stdhttpd.conf; \
+	drop $(STAGE)/etc/xinetd-stdhttpd $(DESTDIR)$(SYSCONFDIR)/xinetd.d/stdhttpd; \
+	drop $(STAGE)/etc/xinetd-stdhttpd-admin \
+	    $(DESTDIR)$(SYSCONFDIR)/xinetd.d/stdhttpd-admin; \
+	drop $(STAGE)/etc/logrotate $(DESTDIR)$(SYSCONFDIR)/logrotate.d/stdhttpd; \
+	for f in $(SITE:www/%=%); do \
+	    drop www/$$f $(DESTDIR)$(WWWDIR)/$$f; done; \
+	for d in $(sort $(dir $(SITE:www/%=$(DESTDIR)$(WWWDIR)/%))) \
+	    $(DESTDIR)$(WWWDIR)/site $(DESTDIR)$(WWWDIR)/upload \
+	    $(DESTDIR)$(WWWDIR) $(DESTDIR)$(SYSCONFDIR)/stdhttpd; do \
+	    rmdir "$$d" 2>/dev/null || true; done
+
+.PHONY: stage
