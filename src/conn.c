@@ -1,0 +1,402 @@
+/*
+ * conn.c - one connection: the input buffer, the keep-alive and pipelining
+ * loop, request bodies and the timeouts.  Requests are parsed straight out
+ * of the input buffer; after each response the unused tail moves to the
+ * front and is parsed before the next read, which is all pipelining needs.
+ * Output and stats records are flushed only when the loop is about to wait
+ * for input, so a pipelined burst is answered with one write.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "handler.h"
+
+#define CONN_MS_PER_S	1000
+
+/* Milliseconds on a clock that never jumps; the coarse one is enough for
+ * timeouts and costs no system call. */
+static int64_t
+now_ms(void)
+{
+	struct timespec	ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (int64_t)ts.tv_sec * CONN_MS_PER_S + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Logs one line to standard error (the journal, or the configured error
+ * log), naming the connection.
+ */
+void
+conn_log(const struct conn *c, const char *fmt, ...)
+{
+	char	buf[512];
+	va_list	ap;
+	int	n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	(void)dprintf(STDERR_FILENO, "stdhttpd[%d]: %s %s: %s\n",
+	    (int)getpid(), c->id, c->client, buf);
+}
+
+/*
+ * Flushes pending responses and stats records, then waits up to timeout_ms
+ * for input and reads what has come.  Returns the number of bytes added to
+ * the input buffer, 0 when the client closed its side (or the buffer is
+ * full), or -1 with errno ETIMEDOUT or the read error.
+ */
+int
+conn_fill(struct conn *c, int timeout_ms)
+{
+	struct pollfd	pfd = { .fd = c->in_fd, .events = POLLIN };
+	ssize_t		n;
+	int		r;
+
+	(void)respond_flush(c, 0);
+	(void)stats_flush(c);
+	if (c->in_len == sizeof(c->in))
+		return 0;
+	do {
+		r = poll(&pfd, 1, timeout_ms < 0 ? 0 : timeout_ms);
+	} while (r < 0 && errno == EINTR);
+	if (r == 0) {
+		errno = ETIMEDOUT;
+		return -1;
+	}
+	if (r < 0)
+		return -1;
+	do {
+		n = read(c->in_fd, c->in + c->in_len,
+		    sizeof(c->in) - c->in_len);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -1;
+	c->in_len += (size_t)n;
+	return (int)n;
+}
+
+#define HEAD_CLOSED	1	/* the client left between requests */
+
+/*
+ * Waits until the input buffer holds a complete request head and parses
+ * it.  Returns PARSE_OK, HEAD_CLOSED when the client closed or idled out
+ * without starting a request, or the status to answer with (400, 408, 414,
+ * 431, 505, ...), after which the connection closes.
+ */
+static int
+read_head(struct conn *c)
+{
+	int64_t	deadline;
+	size_t	used = 0;
+	int	rc, n;
+
+	/* The first request must arrive within the header timeout of the
+	 * connection's start; later ones within the idle timeout. */
+	deadline = now_ms() + (c->seq == 0 ? c->cfg->header_timeout_ms :
+	    c->cfg->idle_timeout_ms);
+	for (;;) {
+		rc = parse_request(c->in, c->in_len, &c->req, &used);
+		if (rc != PARSE_AGAIN)
+			break;
+		if (c->in_len == sizeof(c->in))
+			return 431;
+		n = conn_fill(c, (int)(deadline - now_ms()));
+		if (n > 0 && c->seq > 0 && c->in_len == (size_t)n)
+			/* The first bytes of a request: the header
+			 * timeout runs from here. */
+			deadline = now_ms() + c->cfg->header_timeout_ms;
+		if (n == 0)
+			return c->in_len > 0 ? 400 : HEAD_CLOSED;
+		if (n < 0) {
+			if (errno != ETIMEDOUT)
+				return HEAD_CLOSED;
+			return c->in_len > 0 ? 408 : HEAD_CLOSED;
+		}
+	}
+	if (rc == PARSE_OK)
+		c->head = used;
+	return rc;
+}
+
+/* Sets up the body framing of the request just parsed (RFC 9112 6.3). */
+static void
+body_begin(struct conn *c)
+{
+	c->pos = c->head;
+	c->body_left = 0;
+	c->body_done = 1;
+	c->body_status = 0;
+	c->continue_sent = 0;
+	c->reply.bytes_in = 0;
+	if (c->req.chunked) {
+		chunked_init(&c->chunk);
+		c->body_done = 0;
+	} else if (c->req.has_length && c->req.content_length > 0) {
+		c->body_left = c->req.content_length;
+		c->body_done = 0;
+	}
+}
+
+/* Fails the body with status; the connection cannot be reused. */
+static long
+body_fail(struct conn *c, int status)
+{
+	c->body_status = status;
+	c->closing = 1;
+	return -1;
+}
+
+/*
+ * The next piece of the request body: from the bytes already buffered and,
+ * when may_read is set, from further reads.  Returns the number of body
+ * bytes at *ret_p (valid until the next call), 0 at the end of the body,
+ * or -1 with c->body_status set (400 malformed chunking, 408 stalled, 413
+ * over max_body, 499 the client left, 0 nothing more buffered).
+ */
+static long
+body_next(struct conn *c, const char **ret_p, int may_read)
+{
+	size_t	avail, used, data;
+	int	rc, n;
+
+	while (!c->body_done) {
+		avail = c->in_len - c->pos;
+		if (avail > 0 && c->req.chunked) {
+			rc = chunked_decode(&c->chunk, c->in + c->pos, avail,
+			    &used, &data);
+			*ret_p = c->in + c->pos;
+			c->pos += used;
+			if (rc >= 400)
+				return body_fail(c, rc);
+			if (rc == PARSE_OK)
+				c->body_done = 1;
+			c->reply.bytes_in += data;
+			if (c->reply.bytes_in > c->cfg->max_body)
+				return body_fail(c, 413);
+			if (data > 0)
+				return (long)data;
+			continue;
+		}
+		if (avail > 0) {
+			data = avail < c->body_left ? avail :
+			    (size_t)c->body_left;
+			*ret_p = c->in + c->pos;
+			c->pos += data;
+			c->body_left -= data;
+			c->body_done = c->body_left == 0;
+			c->reply.bytes_in += data;
+			return (long)data;
+		}
+		if (!may_read) {
+			c->body_status = 0;
+			return -1;
+		}
+		/* All buffered body bytes are consumed: read the next ones
+		 * into the same space behind the head. */
+		c->in_len = c->pos = c->head;
+		if (c->req.expect_continue && !c->continue_sent) {
+			static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
+
+			respond_bytes(c, cont, sizeof(cont) - 1);
+			c->continue_sent = 1;
+		}
+		n = conn_fill(c, (int)c->cfg->body_timeout_ms);
+		if (n == 0 || (n < 0 && errno != ETIMEDOUT)) {
+			c->gone = 1;
+			return body_fail(c, 499);
+		}
+		if (n < 0)
+			return body_fail(c, 408);
+	}
+	return 0;
+}
+
+/*
+ * The next piece of the request body, reading from the client as needed
+ * (after answering Expect: 100-continue).  See body_next for the results.
+ */
+long
+conn_body(struct conn *c, const char **ret_p)
+{
+	return body_next(c, ret_p, 1);
+}
+
+/*
+ * Consumes the rest of the request body, reading it from the client only
+ * when may_read is set.  Returns 0 when the body is gone, else -1 and the
+ * connection will close (its framing is lost).
+ */
+int
+conn_discard(struct conn *c, int may_read)
+{
+	const char	*p;
+	long		 n;
+
+	while ((n = body_next(c, &p, may_read)) > 0)
+		;
+	if (n < 0)
+		c->closing = 1;
+	return n < 0 ? -1 : 0;
+}
+
+static int
+is_asterisk(const struct conn *c)
+{
+	return c->req.target.len == 1 && c->req.target.p[0] == '*';
+}
+
+/* Whether write methods are allowed on the resolved path. */
+static int
+writable(const struct conn *c)
+{
+	return c->path_status == 0 && config_writable(c->cfg,
+	    (struct span){ c->path, strlen(c->path) });
+}
+
+/* The Allow value for OPTIONS and 405 on the request's target. */
+static const char *
+allow_for(const struct conn *c)
+{
+	return is_asterisk(c) || writable(c) ?
+	    "GET, HEAD, POST, PUT, DELETE, OPTIONS" : "GET, HEAD, OPTIONS";
+}
+
+/* Answers OPTIONS (RFC 9110 section 9.3.7): the methods the target allows. */
+static void
+options(struct conn *c)
+{
+	if (conn_discard(c, 0) == -1 && c->body_status >= 400) {
+		respond_error(c, c->body_status);
+		return;
+	}
+	respond_start(c, 204);
+	respond_header(c, "Allow", allow_for(c));
+	respond_end(c, NULL, RESPOND_NO_LENGTH);
+}
+
+/* Dispatches one parsed request to its method. */
+static void
+dispatch(struct conn *c)
+{
+	const char	*allow;
+
+	if (!c->cfg_ok || c->root_fd < 0) {
+		(void)conn_discard(c, 0);
+		respond_error(c, 500);
+		return;
+	}
+	/* "*" is for OPTIONS only (RFC 9112 section 3.2.4). */
+	c->path_status = is_asterisk(c) ? 400 :
+	    file_resolve(c->req.path, c->path, sizeof(c->path));
+	if (is_asterisk(c) && c->req.method != METHOD_OPTIONS) {
+		(void)conn_discard(c, 0);
+		respond_error(c, 400);
+		return;
+	}
+	switch (c->req.method) {
+	case METHOD_GET:
+	case METHOD_HEAD:
+		/* A body on GET means nothing, but it must be read so the
+		 * next pipelined request is found (RFC 9110 9.3.1). */
+		if (conn_discard(c, 1) == -1) {
+			if (c->body_status >= 400 && c->body_status != 499)
+				respond_error(c, c->body_status);
+			return;
+		}
+		file_get(c);
+		return;
+	case METHOD_PUT:
+	case METHOD_POST:
+	case METHOD_DELETE:
+		allow = allow_for(c);
+		if (c->path_status != 0) {
+			(void)conn_discard(c, 0);
+			respond_error(c, c->path_status);
+			return;
+		}
+		if (!writable(c)) {
+			(void)conn_discard(c, 0);
+			respond_error_header(c, 405, "Allow", allow);
+			return;
+		}
+		if (c->req.method == METHOD_PUT)
+			upload_put(c);
+		else if (c->req.method == METHOD_POST)
+			upload_post(c);
+		else
+			upload_delete(c);
+		return;
+	case METHOD_OPTIONS:
+		options(c);
+		return;
+	default:
+		/* TRACE, CONNECT, PATCH and tokens we do not know. */
+		(void)conn_discard(c, 0);
+		respond_error(c, 501);
+		return;
+	}
+}
+
+/* Drops the finished request from the input buffer, keeping what follows. */
+static void
+compact(struct conn *c)
+{
+	memmove(c->in, c->in + c->pos, c->in_len - c->pos);
+	c->in_len -= c->pos;
+	c->pos = c->head = 0;
+}
+
+/*
+ * Serves requests from c->in_fd until the client leaves, asks to close, a
+ * timeout fires or an error breaks the framing.  Returns the exit status
+ * for the process: EXIT_OK, or EXIT_CLIENT after a timeout or a malformed
+ * request.
+ */
+int
+conn_serve(struct conn *c)
+{
+	int	rc, status = EXIT_OK;
+
+	stats_open_record(c);
+	while (!c->closing) {
+		rc = read_head(c);
+		if (rc == HEAD_CLOSED)
+			break;
+		(void)clock_gettime(CLOCK_REALTIME, &c->req_start);
+		c->seq++;
+		if (c->seq >= c->cfg->max_requests)
+			c->closing = 1;
+		if (rc == PARSE_OK) {
+			body_begin(c);
+			dispatch(c);
+			if (!c->body_done)
+				c->closing = 1;
+		} else {
+			/* The head is unusable and so is the framing of
+			 * whatever follows it: answer and close. */
+			memset(&c->req, 0, sizeof(c->req));
+			c->reply.bytes_in = 0;
+			c->head = c->pos = c->in_len;
+			c->closing = 1;
+			status = EXIT_CLIENT;
+			respond_error(c, rc);
+		}
+		if (c->reply.status == 408 || c->body_status == 408)
+			status = EXIT_CLIENT;
+		stats_request_record(c);
+		compact(c);
+	}
+	(void)respond_flush(c, 0);
+	stats_close_record(c);
+	(void)stats_flush(c);
+	return status;
+}

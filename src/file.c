@@ -1,0 +1,362 @@
+/*
+ * file.c - where a request path leads beneath the document root, and GET and
+ * HEAD of what is there: conditional requests, single byte ranges, index
+ * files and the slash redirect of directories.  file_resolve() is pure; the
+ * kernel (openat2 with RESOLVE_BENEATH on the root's directory fd) is what
+ * finally keeps every open inside the root, symlinks included.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "handler.h"
+
+/* The request path without the scheme and authority of an absolute-form
+ * target (RFC 9112 section 3.2.2), which a server must accept. */
+static struct span
+origin_path(struct span p)
+{
+	size_t	skip = 0, i;
+
+	if (p.len >= 7 && strncasecmp(p.p, "http://", 7) == 0)
+		skip = 7;
+	else if (p.len >= 8 && strncasecmp(p.p, "https://", 8) == 0)
+		skip = 8;
+	if (skip == 0)
+		return p;
+	for (i = skip; i < p.len && p.p[i] != '/'; i++)
+		;
+	if (i == p.len)
+		return SPAN_LIT("/");
+	return (struct span){ p.p + i, p.len - i };
+}
+
+/*
+ * Resolves a request path to a normalised path beneath the root: decodes
+ * it once, removes dot segments (RFC 3986 section 5.2.4) and empty ones,
+ * and writes "/a/b" (or "/dir/" when the path named a directory, "/" for
+ * the root) to out.  Returns 0, or the status to answer: 400 for a bad
+ * escape, a NUL, a path that is not absolute or one that climbs above the
+ * root; 404 for a dotfile (any segment starting with '.'); 414 when the
+ * result does not fit in outlen.
+ */
+int
+file_resolve(struct span path, char *out, size_t outlen)
+{
+	char	dec[FILE_PATH_MAX];
+	size_t	dlen, i, s, n, o = 0;
+	int	dir = 0;
+
+	path = origin_path(path);
+	if (util_percent_decode(path, dec, sizeof(dec), &dlen) == -1)
+		return errno == ENAMETOOLONG ? 414 : 400;
+	if (dlen == 0 || dec[0] != '/' || outlen < 3)
+		return 400;
+	out[o++] = '/';
+	for (i = 0; i < dlen; ) {
+		while (i < dlen && dec[i] == '/')
+			i++;
+		for (s = i; i < dlen && dec[i] != '/'; i++)
+			;
+		if ((n = i - s) == 0)
+			continue;
+		/* A path ending in "." or ".." names a directory. */
+		dir = dec[s] == '.' && (n == 1 || (n == 2 && dec[s + 1] == '.'));
+		if (n == 1 && dir)
+			continue;
+		if (n == 2 && dir) {
+			if (o == 1)
+				return 400;	/* above the root */
+			for (o--; out[o - 1] != '/'; o--)
+				;
+			continue;
+		}
+		if (o + n + 2 > outlen)
+			return 414;
+		memcpy(out + o, dec + s, n);
+		o += n;
+		out[o++] = '/';
+	}
+	/* Each segment was written with a slash after it. */
+	if (dec[dlen - 1] == '/')
+		dir = 1;
+	if (o > 1 && !dir)
+		o--;
+	out[o] = '\0';
+	for (i = 0; i + 1 < o; i++)
+		if (out[i] == '/' && out[i + 1] == '.')
+			return 404;
+	return 0;
+}
+
+/*
+ * Opens rel (a path relative to root_fd, "." for the root itself) for
+ * reading and stats it.  The kernel refuses any resolution that leaves the
+ * root, through ".." or a symlink (RESOLVE_BENEATH).  O_NONBLOCK keeps a
+ * FIFO from blocking the open; the caller serves regular files only.
+ * Returns 0 with *ret_fd and *ret_st set, or the status to answer (403,
+ * 404, 414, 500).
+ */
+int
+file_open(int root_fd, const char *rel, int flags, struct stat *ret_st,
+    int *ret_fd)
+{
+	struct open_how	how = {
+		.flags = (uint64_t)(O_RDONLY | O_CLOEXEC | O_NOCTTY |
+		    O_NONBLOCK | flags),
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+	};
+	int		fd;
+
+	do {
+		fd = (int)syscall(SYS_openat2, root_fd, rel, &how,
+		    sizeof(how));
+	} while (fd < 0 && errno == EINTR);
+	if (fd < 0) {
+		switch (errno) {
+		case ENOENT:
+		case ENOTDIR:
+		case EXDEV:	/* a symlink out of the root */
+		case ELOOP:
+			return 404;
+		case EACCES:
+		case EPERM:
+			return 403;
+		case ENAMETOOLONG:
+			return 414;
+		default:
+			return 500;
+		}
+	}
+	if (fstat(fd, ret_st) == -1) {
+		(void)close(fd);
+		return 500;
+	}
+	*ret_fd = fd;
+	return 0;
+}
+
+/*
+ * Formats the strong entity-tag of a file from its inode, size and
+ * modification time: any change through rename or write changes it.
+ */
+void
+file_etag(const struct stat *st, char buf[FILE_ETAG_LEN])
+{
+	(void)snprintf(buf, FILE_ETAG_LEN, "\"%llx-%llx-%llx%09lx\"",
+	    (unsigned long long)st->st_ino, (unsigned long long)st->st_size,
+	    (unsigned long long)st->st_mtim.tv_sec,
+	    (unsigned long)st->st_mtim.tv_nsec);
+}
+
+/* The value of a request header field as a span; empty when absent. */
+static const struct span *
+field(const struct conn *c, const char *name)
+{
+	return parse_header(c->req.headers, c->req.nheaders, name);
+}
+
+/*
+ * Evaluates the preconditions of RFC 9110 section 13.2.2 against the
+ * file's state (st NULL when there is no file, etag its tag).  Returns 0
+ * to go on, 304 for a GET or HEAD whose cached copy is current, or 412.
+ */
+int
+file_conditions(const struct conn *c, const struct stat *st,
+    const char *etag)
+{
+	const struct span	*v;
+	struct span		 tag = { etag, etag ? strlen(etag) : 0 };
+	time_t			 t;
+	int			 safe;
+
+	safe = c->req.method == METHOD_GET || c->req.method == METHOD_HEAD;
+	if ((v = field(c, "If-Match")) != NULL) {
+		if (st == NULL || !etag_match(*v, tag, 0))
+			return 412;
+	} else if ((v = field(c, "If-Unmodified-Since")) != NULL &&
+	    st != NULL && util_parse_http_date(*v, &t) == 0 &&
+	    st->st_mtime > t)
+		return 412;
+
+	if ((v = field(c, "If-None-Match")) != NULL) {
+		if (st != NULL && etag_match(*v, tag, 1))
+			return safe ? 304 : 412;
+	} else if (safe && st != NULL &&
+	    (v = field(c, "If-Modified-Since")) != NULL &&
+	    util_parse_http_date(*v, &t) == 0 && st->st_mtime <= t)
+		return 304;
+	return 0;
+}
+
+/*
+ * Whether a Range header applies: If-Range (RFC 9110 section 13.1.5) lets
+ * it through only when the validator still matches, compared strongly.
+ */
+static int
+range_applies(const struct conn *c, const struct stat *st, const char *etag,
+    const char *lastmod)
+{
+	const struct span	*v;
+
+	if ((v = field(c, "If-Range")) == NULL)
+		return 1;
+	if (v->len > 0 && (v->p[0] == '"' || v->p[0] == 'W'))
+		return span_eq(*v, etag);
+	(void)st;
+	return span_eq(*v, lastmod);
+}
+
+/*
+ * The file to serve for a directory: the first index file that exists.
+ * Returns 0 with the index's fd, stat and name, or 403 when there is none
+ * (stdhttpd never lists directories).
+ */
+static int
+open_index(struct conn *c, char *rel, size_t relmax, struct stat *st,
+    int *fd)
+{
+	size_t	i, len = strlen(rel);
+	int	rc;
+
+	for (i = 0; i < c->cfg->nindex; i++) {
+		if (len + strlen(c->cfg->index[i]) + 1 > relmax)
+			return 414;
+		memcpy(rel + len, c->cfg->index[i],
+		    strlen(c->cfg->index[i]) + 1);
+		rc = file_open(c->root_fd, rel[0] == '\0' ? "." : rel, 0,
+		    st, fd);
+		if (rc == 0 && S_ISREG(st->st_mode))
+			return 0;
+		if (rc == 0)
+			(void)close(*fd);
+		if (rc != 404)
+			return rc == 0 ? 403 : rc;
+	}
+	rel[len] = '\0';
+	return 403;
+}
+
+/* 301 to the same path with a slash appended (query kept). */
+static void
+redirect_slash(struct conn *c)
+{
+	char	loc[HTTP_MAX_REQUEST_LINE + 2];
+	int	n;
+
+	n = snprintf(loc, sizeof(loc), "%.*s/%s%.*s",
+	    (int)c->req.path.len, c->req.path.p,
+	    c->req.query.len ? "?" : "", (int)c->req.query.len,
+	    c->req.query.p);
+	if (n < 0 || (size_t)n >= sizeof(loc)) {
+		respond_error(c, 414);
+		return;
+	}
+	respond_error_header(c, 301, "Location", loc);
+}
+
+/* Sends the validators every file response carries. */
+static void
+validators(struct conn *c, const char *etag, const char *lastmod)
+{
+	respond_header(c, "Last-Modified", lastmod);
+	respond_header(c, "ETag", etag);
+}
+
+/*
+ * GET and HEAD of a file beneath the root: 200 with the file, 206 with a
+ * range of it, 304 or 412 from the preconditions, 416, 301 for a directory
+ * named without its slash, or an error status.
+ */
+void
+file_get(struct conn *c)
+{
+	char		 etag[FILE_ETAG_LEN], lastmod[UTIL_HTTP_DATE_LEN + 1];
+	char		 crange[96];
+	char		*rel = c->path + 1;
+	const char	*type;
+	const struct span *range;
+	struct stat	 st;
+	uint64_t	 first = 0, last = 0, size;
+	int		 fd = -1, rc;
+
+	if (c->path_status != 0) {
+		respond_error(c, c->path_status);
+		return;
+	}
+	rc = file_open(c->root_fd, rel[0] == '\0' ? "." : rel, 0, &st, &fd);
+	if (rc == 0 && S_ISDIR(st.st_mode)) {
+		(void)close(fd);
+		fd = -1;
+		if (rel[0] != '\0' && rel[strlen(rel) - 1] != '/') {
+			redirect_slash(c);
+			return;
+		}
+		rc = open_index(c, rel, sizeof(c->path) - 1, &st, &fd);
+	}
+	if (rc == 0 && !S_ISREG(st.st_mode))
+		rc = 403;	/* devices, FIFOs, sockets */
+	if (rc != 0)
+		goto fail;
+	if ((type = mime_type(c->cfg, (struct span){ rel, strlen(rel) })) ==
+	    NULL) {
+		if (c->cfg->strict_types) {
+			rc = 403;
+			goto fail;
+		}
+		type = "application/octet-stream";
+	}
+
+	file_etag(&st, etag);
+	util_http_date(st.st_mtime, lastmod);
+	size = (uint64_t)st.st_size;
+	if ((rc = file_conditions(c, &st, etag)) != 0) {
+		if (rc == 412)
+			goto fail;
+		respond_start(c, 304);
+		validators(c, etag, lastmod);
+		respond_end(c, NULL, RESPOND_NO_LENGTH);
+		goto out;
+	}
+
+	range = c->req.method == METHOD_GET ? field(c, "Range") : NULL;
+	if (range != NULL && range_applies(c, &st, etag, lastmod)) {
+		rc = range_parse(*range, size, &first, &last);
+		if (rc == RANGE_UNSATISFIABLE) {
+			(void)snprintf(crange, sizeof(crange), "bytes */%llu",
+			    (unsigned long long)size);
+			respond_error_header(c, 416, "Content-Range", crange);
+			goto out;
+		}
+		if (rc == PARSE_OK) {
+			(void)snprintf(crange, sizeof(crange),
+			    "bytes %llu-%llu/%llu", (unsigned long long)first,
+			    (unsigned long long)last,
+			    (unsigned long long)size);
+			respond_start(c, 206);
+			validators(c, etag, lastmod);
+			respond_header(c, "Content-Range", crange);
+			respond_end(c, type, last - first + 1);
+			(void)respond_file(c, fd, (off_t)first,
+			    last - first + 1);
+			goto out;
+		}
+	}
+
+	respond_start(c, 200);
+	validators(c, etag, lastmod);
+	respond_header(c, "Accept-Ranges", "bytes");
+	respond_end(c, type, size);
+	(void)respond_file(c, fd, 0, size);
+	goto out;
+fail:
+	respond_error(c, rc);
+out:
+	if (fd >= 0)
+		(void)close(fd);
+}

@@ -1,0 +1,376 @@
+/*
+ * respond.c - status lines, header fields, error pages and the batched
+ * output on fd 1.  Responses are appended to the connection's output buffer;
+ * the buffer goes out in one write when the connection is about to wait for
+ * input, so the responses to a pipelined burst leave together and in order.
+ * Small file bodies are copied into the buffer beside their headers; large
+ * ones follow the flushed headers by sendfile.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "handler.h"
+
+#define RESPOND_U64_LEN	20	/* digits of UINT64_MAX */
+
+struct status_text {
+	int		 code;
+	const char	*reason;
+};
+
+/* RFC 9110 section 15; only the codes stdhttpd sends. */
+static const struct status_text statuses[] = {
+	{ 100, "Continue" },
+	{ 200, "OK" },
+	{ 201, "Created" },
+	{ 204, "No Content" },
+	{ 206, "Partial Content" },
+	{ 301, "Moved Permanently" },
+	{ 304, "Not Modified" },
+	{ 400, "Bad Request" },
+	{ 403, "Forbidden" },
+	{ 404, "Not Found" },
+	{ 405, "Method Not Allowed" },
+	{ 408, "Request Timeout" },
+	{ 409, "Conflict" },
+	{ 411, "Length Required" },
+	{ 412, "Precondition Failed" },
+	{ 413, "Content Too Large" },
+	{ 414, "URI Too Long" },
+	{ 416, "Range Not Satisfiable" },
+	{ 417, "Expectation Failed" },
+	{ 431, "Request Header Fields Too Large" },
+	{ 500, "Internal Server Error" },
+	{ 501, "Not Implemented" },
+	{ 503, "Service Unavailable" },
+	{ 505, "HTTP Version Not Supported" },
+	{ 507, "Insufficient Storage" },
+};
+
+/*
+ * Returns the reason phrase for a status code, or "Unknown" for a code
+ * stdhttpd never sends.
+ */
+const char *
+respond_reason(int code)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++)
+		if (statuses[i].code == code)
+			return statuses[i].reason;
+	return "Unknown";
+}
+
+/* Writes all of buf, retrying short writes; -1 when the client is gone. */
+static int
+write_all(struct conn *c, const char *buf, size_t len, int more)
+{
+	ssize_t	n;
+
+	while (len > 0) {
+		if (c->is_socket)
+			n = send(c->out_fd, buf, len,
+			    MSG_NOSIGNAL | (more ? MSG_MORE : 0));
+		else
+			n = write(c->out_fd, buf, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * Sends the output buffer.  With more != 0 the kernel is told that more
+ * data follows at once (a sendfile body), so the headers do not leave in a
+ * segment of their own.  Returns 0, or -1 when the client is gone; then
+ * c->gone is set and later output is dropped.
+ */
+int
+respond_flush(struct conn *c, int more)
+{
+	int	rc = 0;
+
+	if (c->out_len > 0 && !c->gone &&
+	    write_all(c, c->out, c->out_len, more) == -1) {
+		c->gone = 1;
+		c->closing = 1;
+	}
+	if (c->gone)
+		rc = -1;
+	c->out_len = 0;
+	return rc;
+}
+
+/* Appends bytes to the output buffer, flushing it when it is full. */
+void
+respond_bytes(struct conn *c, const void *p, size_t len)
+{
+	if (c->out_len + len > sizeof(c->out))
+		(void)respond_flush(c, 1);
+	if (len > sizeof(c->out)) {
+		if (!c->gone && write_all(c, p, len, 0) == -1) {
+			c->gone = 1;
+			c->closing = 1;
+		}
+		return;
+	}
+	memcpy(c->out + c->out_len, p, len);
+	c->out_len += len;
+}
+
+static void
+out_str(struct conn *c, const char *s)
+{
+	respond_bytes(c, s, strlen(s));
+}
+
+static void
+out_u64(struct conn *c, uint64_t v)
+{
+	char	 buf[RESPOND_U64_LEN];
+	char	*p = buf + sizeof(buf);
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	respond_bytes(c, p, (size_t)(buf + sizeof(buf) - p));
+}
+
+/* The Date header value, formatted at most once a second. */
+static const char *
+http_date_now(const struct timespec *now)
+{
+	static char	date[UTIL_HTTP_DATE_LEN + 1];
+	static time_t	date_t = -1;
+
+	if (now->tv_sec != date_t) {
+		util_http_date(now->tv_sec, date);
+		date_t = now->tv_sec;
+	}
+	return date;
+}
+
+/*
+ * Starts a response: the status line, Date and Server.  Every response
+ * says HTTP/1.1, the highest version stdhttpd conforms to (RFC 9110
+ * section 6.2), also to HTTP/1.0 clients.
+ */
+void
+respond_start(struct conn *c, int status)
+{
+	c->reply.status = status;
+	c->reply.bytes = 0;
+	c->reply.type = NULL;
+	out_str(c, "HTTP/1.1 ");
+	out_u64(c, (uint64_t)status);
+	out_str(c, " ");
+	out_str(c, respond_reason(status));
+	out_str(c, "\r\nServer: ");
+	out_str(c, c->cfg->server_name);
+	out_str(c, "\r\nDate: ");
+	out_str(c, http_date_now(&c->req_start));
+	out_str(c, "\r\n");
+}
+
+/* Appends one header field; the value must come from stdhttpd, never
+ * from the request unchecked. */
+void
+respond_header(struct conn *c, const char *name, const char *value)
+{
+	out_str(c, name);
+	out_str(c, ": ");
+	out_str(c, value);
+	out_str(c, "\r\n");
+}
+
+void
+respond_header_u64(struct conn *c, const char *name, uint64_t value)
+{
+	out_str(c, name);
+	out_str(c, ": ");
+	out_u64(c, value);
+	out_str(c, "\r\n");
+}
+
+/*
+ * Ends the header block with Content-Type (when type is not NULL),
+ * Content-Length (unless length is RESPOND_NO_LENGTH) and the Connection
+ * field that tells the client whether the connection persists.
+ */
+void
+respond_end(struct conn *c, const char *type, uint64_t length)
+{
+	c->reply.type = type;
+	if (type != NULL)
+		respond_header(c, "Content-Type", type);
+	if (length != RESPOND_NO_LENGTH)
+		respond_header_u64(c, "Content-Length", length);
+	if (!c->req.keep_alive)
+		c->closing = 1;
+	if (c->closing)
+		out_str(c, "Connection: close\r\n");
+	else if (c->req.minor == 0)
+		out_str(c, "Connection: keep-alive\r\n");
+	out_str(c, "\r\n");
+}
+
+/* Copies len bytes of fd at off into the output buffer; -1 if short. */
+static int
+file_inline(struct conn *c, int fd, off_t off, size_t len)
+{
+	ssize_t	n;
+
+	if (c->out_len + len > sizeof(c->out))
+		(void)respond_flush(c, 1);
+	while (len > 0) {
+		n = pread(fd, c->out + c->out_len, len, off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		c->out_len += (size_t)n;
+		c->reply.bytes += (uint64_t)n;
+		off += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Sends len bytes of fd at off by sendfile, after the buffered headers. */
+static int
+file_sendfile(struct conn *c, int fd, off_t off, uint64_t len)
+{
+	ssize_t	n;
+
+	if (respond_flush(c, 1) == -1)
+		return -1;
+	while (len > 0) {
+		n = sendfile(c->out_fd, fd, &off,
+		    len > SSIZE_MAX ? SSIZE_MAX : (size_t)len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && !c->gone &&
+		    (errno == EINVAL || errno == ENOSYS)) {
+			/* An output sendfile cannot write to: copy. */
+			char	buf[CONN_OUT_BUF];
+
+			n = pread(fd, buf, len > sizeof(buf) ? sizeof(buf) :
+			    (size_t)len, off);
+			if (n > 0 && write_all(c, buf, (size_t)n, 0) == -1)
+				n = -1, c->gone = 1;
+			if (n > 0)
+				off += n;
+		}
+		if (n <= 0)
+			return -1;
+		c->reply.bytes += (uint64_t)n;
+		len -= (uint64_t)n;
+	}
+	return 0;
+}
+
+/*
+ * Sends len bytes of the open file fd from offset off as the body, unless
+ * the request is HEAD.  Returns 0, or -1 when the body could not be sent
+ * whole (the file shrank, the client left); the connection then closes,
+ * since the promised Content-Length no longer frames the stream.
+ */
+int
+respond_file(struct conn *c, int fd, off_t off, uint64_t len)
+{
+	int	rc;
+
+	if (c->req.method == METHOD_HEAD || len == 0)
+		return 0;
+	if (len <= RESPOND_INLINE_MAX)
+		rc = file_inline(c, fd, off, (size_t)len);
+	else
+		rc = file_sendfile(c, fd, off, len);
+	if (rc == -1)
+		c->closing = 1;
+	return rc;
+}
+
+/* Serves the configured error page for status, if there is one. */
+static int
+error_page(struct conn *c, int status)
+{
+	const char	*page;
+	struct stat	 st;
+	int		 fd, rc;
+
+	if (!c->cfg_ok || c->root_fd < 0 ||
+	    (page = config_error_page(c->cfg, status)) == NULL)
+		return -1;
+	while (*page == '/')
+		page++;
+	if (file_open(c->root_fd, page, 0, &st, &fd) != 0)
+		return -1;
+	if (!S_ISREG(st.st_mode)) {
+		(void)close(fd);
+		return -1;
+	}
+	respond_start(c, status);
+	respond_end(c, mime_type(c->cfg, SPAN_LIT("x.html")),
+	    (uint64_t)st.st_size);
+	rc = respond_file(c, fd, 0, (uint64_t)st.st_size);
+	(void)close(fd);
+	(void)rc;
+	return 0;
+}
+
+/*
+ * Sends a complete error response with a short HTML body that names the
+ * status and nothing else: it never echoes the request.  name and value,
+ * when not NULL, add one header field (Allow for 405, Location for 301,
+ * Content-Range for 416); the configured error pages serve only plain
+ * errors.
+ */
+void
+respond_error_header(struct conn *c, int status, const char *name,
+    const char *value)
+{
+	static const char head[] = "<!DOCTYPE html>\n<html><head><title>";
+	static const char mid[] = "</title></head>\n<body><h1>";
+	static const char tail[] = "</h1></body></html>\n";
+	const char	*reason = respond_reason(status);
+	char		 line[RESPOND_U64_LEN + 64];
+	size_t		 n, len;
+
+	if (name == NULL && error_page(c, status) == 0)
+		return;
+	n = (size_t)snprintf(line, sizeof(line), "%d %s", status, reason);
+	if (n >= sizeof(line))
+		n = sizeof(line) - 1;
+	len = sizeof(head) - 1 + n + sizeof(mid) - 1 + n + sizeof(tail) - 1;
+
+	respond_start(c, status);
+	if (name != NULL)
+		respond_header(c, name, value);
+	respond_end(c, "text/html; charset=utf-8", len);
+	if (c->req.method == METHOD_HEAD)
+		return;
+	respond_bytes(c, head, sizeof(head) - 1);
+	respond_bytes(c, line, n);
+	respond_bytes(c, mid, sizeof(mid) - 1);
+	respond_bytes(c, line, n);
+	respond_bytes(c, tail, sizeof(tail) - 1);
+	c->reply.bytes = len;
+}
+
+void
+respond_error(struct conn *c, int status)
+{
+	respond_error_header(c, status, NULL, NULL);
+}
