@@ -69,8 +69,10 @@ enum {
 
 /* The common result of the request and response heads' field checks. */
 struct framing {
-	int		chunked;	/* final transfer coding is chunked */
 	int		has_te;
+	int		chunked;	/* the final transfer coding is chunked */
+	int		chunked_twice;	/* chunked also before the final coding */
+	int		ncodings;
 	int		has_length;
 	uint64_t	length;
 };
@@ -355,7 +357,8 @@ fields_parse(const char *buf, size_t len, size_t pos, struct header *h,
 
 /*
  * Content-Length and Transfer-Encoding, common to requests and responses
- * (RFC 9112 section 6).  Returns PARSE_OK and fills *f, or 400 / 501.
+ * (RFC 9112 section 6).  Returns PARSE_OK and fills *f, or 400 for a bad
+ * or ambiguous length; the codings are judged by the caller.
  */
 static int
 framing_parse(const struct header *h, size_t n, struct framing *f)
@@ -363,7 +366,6 @@ framing_parse(const struct header *h, size_t n, struct framing *f)
 	struct span	 rest, elem;
 	uint64_t	 v;
 	size_t		 i;
-	int		 ncodings = 0, last_chunked = 0, chunked_before = 0;
 
 	memset(f, 0, sizeof(*f));
 	for (i = 0; i < n; i++) {
@@ -386,9 +388,9 @@ framing_parse(const struct header *h, size_t n, struct framing *f)
 			while (list_next(&rest, &elem)) {
 				if (elem.len == 0)
 					continue;
-				chunked_before |= last_chunked;
-				last_chunked = span_is(elem, "chunked");
-				ncodings++;
+				f->chunked_twice |= f->chunked;
+				f->chunked = span_is(elem, "chunked");
+				f->ncodings++;
 			}
 		}
 	}
@@ -398,13 +400,9 @@ framing_parse(const struct header *h, size_t n, struct framing *f)
 	 * (RFC 9112 section 6.1). */
 	if (f->has_length)
 		return 400;
-	/* chunked must be final, and applied once (section 6.1). */
-	if (!last_chunked || chunked_before)
+	/* chunked is applied at most once (section 6.1). */
+	if (f->chunked_twice)
 		return 400;
-	/* Other codings are valid HTTP that we do not implement. */
-	if (ncodings > 1)
-		return 501;
-	f->chunked = 1;
 	return PARSE_OK;
 }
 
@@ -503,6 +501,12 @@ request_derive(struct request *req)
 	/* An HTTP/1.0 peer cannot mean chunked (RFC 9112 section 6.1). */
 	if (f.has_te && req->minor == 0)
 		return 400;
+	/* Without chunked last the body's end is unknown (section 6.1). */
+	if (f.has_te && !f.chunked)
+		return 400;
+	/* Other codings are valid HTTP that we do not implement. */
+	if (f.ncodings > 1)
+		return 501;
 	/* A 1.0 client cannot expect 100 (RFC 9110 section 10.1.1). */
 	if (req->minor == 0)
 		req->expect_continue = 0;
@@ -654,11 +658,10 @@ parse_response(const char *buf, size_t len, int head, struct response *ret,
 	}
 	res.keep_alive = res.minor == 1 ? !closing : keep && !closing;
 
-	if ((rc = framing_parse(res.headers, res.nheaders, &f)) == 400)
-		return 400;
-	/* 501 only means a coding we cannot decode: read until the close. */
-	if (rc == 501)
-		f.chunked = 0;
+	if ((rc = framing_parse(res.headers, res.nheaders, &f)) != PARSE_OK)
+		return rc;
+	/* Codings under chunked are the caller's to undo; without chunked
+	 * last the body lasts until the close (RFC 9112 section 6.3). */
 	/* Faulty framing from an HTTP/1.0 server (RFC 9112 section 6.1). */
 	if (f.has_te && res.minor == 0)
 		return 400;
