@@ -1,0 +1,1165 @@
+/*
+ * aggregate.c - follows the stats file and keeps stdhttpd-admin's counters.
+ *
+ * It reads the JSON Lines the handlers append, from the last offset on, with a
+ * scanner made for this one flat format (a generic JSON parser per line is
+ * several times slower), survives truncation and rotation, and counts a torn
+ * or invalid line as bad instead of failing.  It never logs and never writes
+ * to the stats file; the checkpoint beside it lets a restart skip what it has
+ * already read.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "http.h"
+#include "admin.h"
+
+/* Connection table slot states. */
+#define AGG_SLOT_EMPTY	0
+#define AGG_SLOT_LIVE	1
+#define AGG_SLOT_DEAD	2	/* a tombstone: keeps probe chains intact */
+
+#define AGG_CKPT_MAGIC	"stdhttpd-admin checkpoint 1\n"
+#define AGG_CKPT_TAIL	256	/* bytes before the offset that must match */
+
+#define US_PER_SEC	1000000LL
+
+/* Seen-field bits of a record. */
+#define F_TS		0x0001
+#define F_EVENT		0x0002
+#define F_PID		0x0004
+#define F_CONN		0x0008
+#define F_METHOD	0x0010
+#define F_STATUS	0x0020
+#define F_BYTES		0x0040
+#define F_BYTES_IN	0x0080
+#define F_TYPE		0x0100
+#define F_DUR		0x0200
+
+const char *const agg_method_names[AGG_NMETHODS] = {
+	"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "TRACE", "CONNECT",
+	"PATCH", "OTHER",
+};
+
+const double agg_prom_bounds[AGG_PROM_BUCKETS] = {
+	0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+	0.25, 0.5, 1, 2.5,
+};
+
+static const uint64_t prom_bounds_us[AGG_PROM_BUCKETS] = {
+	100, 250, 500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000,
+	500000, 1000000, 2500000,
+};
+
+/* A string value: the raw bytes between the quotes, escapes undone later. */
+struct str {
+	const char	*p;
+	size_t		 len;
+	int		 esc;
+};
+
+struct rec {
+	unsigned	seen;
+	struct str	ts, event, conn, method, type;
+	uint64_t	pid, status, bytes, bytes_in, dur;
+};
+
+struct ckpt_head {
+	char		magic[sizeof(AGG_CKPT_MAGIC)];
+	uint64_t	size;		/* sizeof(struct agg_counts) */
+	uint64_t	dev;
+	uint64_t	ino;
+	uint64_t	offset;
+	uint64_t	tailhash;
+};
+
+static int	hexval(int);
+static int	scan_string(const char **, const char *, struct str *);
+static int	scan_uint(const char **, const char *, uint64_t *);
+static int	scan_other(const char **, const char *);
+static int	scan_record(const char *, size_t, struct rec *);
+static int	unescape(const struct str *, char *, size_t, size_t *);
+static int	parse_ts(const char *, size_t, int64_t *);
+static int	method_index(const struct str *);
+static unsigned	hist_index(uint64_t);
+static uint64_t	hist_upper(unsigned);
+static void	timer_add(struct agg_timer *, uint64_t);
+static void	count_type(struct agg_counts *, const struct str *);
+static uint64_t	conn_hash(const char *, size_t);
+static struct agg_conn *conn_find(struct agg_counts *, const char *, size_t);
+static void	conn_rebuild(struct agg_counts *);
+static void	conn_open(struct agg *, const char *, size_t, pid_t, int64_t);
+static void	conn_close(struct agg_counts *, const char *, size_t);
+static int	apply(struct agg *, const struct rec *);
+static void	take_lines(struct agg *, size_t);
+static int	read_to_eof(struct agg *);
+static int	open_path(struct agg *);
+static uint64_t	fnv(uint64_t, const char *, size_t);
+static int	tail_hash(int, uint64_t, uint64_t *);
+static int	read_file(const char *, char *, size_t, size_t *);
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * Scans a JSON string starting at the opening quote and validates it
+ * (RFC 8259 section 7: no raw control characters, only the defined escapes).
+ */
+static int
+scan_string(const char **pp, const char *end, struct str *ret)
+{
+	const unsigned char *p = (const unsigned char *)*pp + 1;
+	const unsigned char *e = (const unsigned char *)end;
+	const unsigned char *start = p;
+	int esc = 0, i;
+
+	for (;;) {
+		while (p < e && *p != '"' && *p != '\\' && *p >= 0x20)
+			p++;
+		if (p >= e || *p < 0x20)
+			return -1;
+		if (*p == '"')
+			break;
+		esc = 1;
+		if (++p >= e)
+			return -1;
+		switch (*p) {
+		case '"': case '\\': case '/': case 'b': case 'f':
+		case 'n': case 'r': case 't':
+			p++;
+			break;
+		case 'u':
+			if (e - p < 5)
+				return -1;
+			for (i = 1; i <= 4; i++)
+				if (hexval(p[i]) < 0)
+					return -1;
+			p += 5;
+			break;
+		default:
+			return -1;
+		}
+	}
+	ret->p = (const char *)start;
+	ret->len = (size_t)(p - start);
+	ret->esc = esc;
+	*pp = (const char *)p + 1;
+	return 0;
+}
+
+/* A non-negative integer without sign, fraction or exponent. */
+static int
+scan_uint(const char **pp, const char *end, uint64_t *ret)
+{
+	const char *p = *pp;
+	uint64_t v = 0;
+
+	if (p >= end || *p < '0' || *p > '9')
+		return -1;
+	if (*p == '0' && p + 1 < end && p[1] >= '0' && p[1] <= '9')
+		return -1;
+	for (; p < end && *p >= '0' && *p <= '9'; p++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	if (p < end && (*p == '.' || *p == 'e' || *p == 'E'))
+		return -1;
+	*ret = v;
+	*pp = p;
+	return 0;
+}
+
+/* Skips a scalar value of a key this program does not use. */
+static int
+scan_other(const char **pp, const char *end)
+{
+	const char *p = *pp;
+	struct str s;
+	size_t n;
+
+	if (*p == '"') {
+		if (scan_string(&p, end, &s) == -1)
+			return -1;
+	} else if (*p == '-' || (*p >= '0' && *p <= '9')) {
+		if (*p == '-')
+			p++;
+		if (p >= end || *p < '0' || *p > '9')
+			return -1;
+		while (p < end && ((*p >= '0' && *p <= '9') || *p == '.' ||
+		    *p == 'e' || *p == 'E' || *p == '+' || *p == '-'))
+			p++;
+	} else {
+		n = (size_t)(end - p);
+		if (n >= 4 && memcmp(p, "true", 4) == 0)
+			p += 4;
+		else if (n >= 5 && memcmp(p, "false", 5) == 0)
+			p += 5;
+		else if (n >= 4 && memcmp(p, "null", 4) == 0)
+			p += 4;
+		else
+			return -1;	/* records are flat: no arrays, objects */
+	}
+	*pp = p;
+	return 0;
+}
+
+#define SKIP_WS(p, end)	while ((p) < (end) && (*(p) == ' ' || *(p) == '\t' || \
+			    *(p) == '\r')) (p)++
+
+#define KEY_IS(k, lit)	((k).len == sizeof(lit) - 1 && !(k).esc && \
+			    memcmp((k).p, (lit), sizeof(lit) - 1) == 0)
+
+/* One line (without its newline) into *ret; -1 when it is not a record. */
+static int
+scan_record(const char *line, size_t len, struct rec *ret)
+{
+	const char *p = line, *end = line + len;
+	struct str key, *sv;
+	uint64_t *nv;
+	unsigned bit;
+
+	memset(ret, 0, sizeof(*ret));
+	SKIP_WS(p, end);
+	if (p >= end || *p++ != '{')
+		return -1;
+	SKIP_WS(p, end);
+	if (p < end && *p == '}') {
+		p++;
+		goto tail;
+	}
+	for (;;) {
+		if (p >= end || *p != '"' || scan_string(&p, end, &key) == -1)
+			return -1;
+		SKIP_WS(p, end);
+		if (p >= end || *p++ != ':')
+			return -1;
+		SKIP_WS(p, end);
+		if (p >= end)
+			return -1;
+
+		sv = NULL;
+		nv = NULL;
+		bit = 0;
+		switch (key.len) {
+		case 2:
+			if (KEY_IS(key, "ts"))
+				sv = &ret->ts, bit = F_TS;
+			break;
+		case 3:
+			if (KEY_IS(key, "pid"))
+				nv = &ret->pid, bit = F_PID;
+			break;
+		case 4:
+			if (KEY_IS(key, "conn"))
+				sv = &ret->conn, bit = F_CONN;
+			else if (KEY_IS(key, "type"))
+				sv = &ret->type, bit = F_TYPE;
+			break;
+		case 5:
+			if (KEY_IS(key, "event"))
+				sv = &ret->event, bit = F_EVENT;
+			else if (KEY_IS(key, "bytes"))
+				nv = &ret->bytes, bit = F_BYTES;
+			break;
+		case 6:
+			if (KEY_IS(key, "method"))
+				sv = &ret->method, bit = F_METHOD;
+			else if (KEY_IS(key, "status"))
+				nv = &ret->status, bit = F_STATUS;
+			else if (KEY_IS(key, "dur_us"))
+				nv = &ret->dur, bit = F_DUR;
+			break;
+		case 8:
+			if (KEY_IS(key, "bytes_in"))
+				nv = &ret->bytes_in, bit = F_BYTES_IN;
+			break;
+		}
+		if (sv != NULL) {
+			if (*p != '"' || scan_string(&p, end, sv) == -1)
+				return -1;
+		} else if (nv != NULL) {
+			if (scan_uint(&p, end, nv) == -1)
+				return -1;
+		} else if (scan_other(&p, end) == -1)
+			return -1;
+		ret->seen |= bit;
+
+		SKIP_WS(p, end);
+		if (p >= end)
+			return -1;
+		if (*p == '}') {
+			p++;
+			break;
+		}
+		if (*p++ != ',')
+			return -1;
+		SKIP_WS(p, end);
+	}
+tail:
+	SKIP_WS(p, end);
+	return p == end ? 0 : -1;
+}
+
+/*
+ * Undoes the escapes of a validated string into out (UTF-8 for \u, with
+ * surrogate pairs joined).  -1 when it does not fit or a surrogate is lone.
+ */
+static int
+unescape(const struct str *s, char *out, size_t cap, size_t *ret_len)
+{
+	const char *p = s->p, *end = s->p + s->len;
+	size_t n = 0;
+	uint32_t cp, lo;
+	char c;
+
+	if (!s->esc) {
+		if (s->len > cap)
+			return -1;
+		memcpy(out, s->p, s->len);
+		*ret_len = s->len;
+		return 0;
+	}
+	while (p < end) {
+		if (*p != '\\') {
+			if (n >= cap)
+				return -1;
+			out[n++] = *p++;
+			continue;
+		}
+		p++;
+		c = *p++;
+		if (c != 'u') {
+			switch (c) {
+			case 'b': c = '\b'; break;
+			case 'f': c = '\f'; break;
+			case 'n': c = '\n'; break;
+			case 'r': c = '\r'; break;
+			case 't': c = '\t'; break;
+			default: break;	/* '"', '\\', '/' stand for themselves */
+			}
+			if (n >= cap)
+				return -1;
+			out[n++] = c;
+			continue;
+		}
+		cp = (uint32_t)(hexval(p[0]) << 12 | hexval(p[1]) << 8 |
+		    hexval(p[2]) << 4 | hexval(p[3]));
+		p += 4;
+		if (cp >= 0xdc00 && cp <= 0xdfff)
+			return -1;
+		if (cp >= 0xd800 && cp <= 0xdbff) {
+			if (end - p < 6 || p[0] != '\\' || p[1] != 'u')
+				return -1;
+			lo = (uint32_t)(hexval(p[2]) << 12 | hexval(p[3]) << 8 |
+			    hexval(p[4]) << 4 | hexval(p[5]));
+			if (lo < 0xdc00 || lo > 0xdfff)
+				return -1;
+			p += 6;
+			cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+		}
+		if (cap - n < 4)
+			return -1;
+		if (cp < 0x80)
+			out[n++] = (char)cp;
+		else if (cp < 0x800) {
+			out[n++] = (char)(0xc0 | cp >> 6);
+			out[n++] = (char)(0x80 | (cp & 0x3f));
+		} else if (cp < 0x10000) {
+			out[n++] = (char)(0xe0 | cp >> 12);
+			out[n++] = (char)(0x80 | (cp >> 6 & 0x3f));
+			out[n++] = (char)(0x80 | (cp & 0x3f));
+		} else {
+			out[n++] = (char)(0xf0 | cp >> 18);
+			out[n++] = (char)(0x80 | (cp >> 12 & 0x3f));
+			out[n++] = (char)(0x80 | (cp >> 6 & 0x3f));
+			out[n++] = (char)(0x80 | (cp & 0x3f));
+		}
+	}
+	*ret_len = n;
+	return 0;
+}
+
+/* "2026-11-21T22:23:02.123456Z" (any number of fraction digits) to Unix us. */
+static int
+parse_ts(const char *s, size_t len, int64_t *ret)
+{
+	static const char shape[] = "dddd-dd-ddTdd:dd:dd";
+	int64_t y, mo, d, h, mi, sec, days, us = 0, scale = 100000;
+	size_t i;
+
+	if (len < sizeof(shape) || s[len - 1] != 'Z')
+		return -1;
+	for (i = 0; i < sizeof(shape) - 1; i++)
+		if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') :
+		    s[i] != shape[i])
+			return -1;
+#define D2(i)	((s[i] - '0') * 10 + (s[(i) + 1] - '0'))
+	y = D2(0) * 100 + D2(2);
+	mo = D2(5);
+	d = D2(8);
+	h = D2(11);
+	mi = D2(14);
+	sec = D2(17);
+#undef D2
+	i = sizeof(shape) - 1;
+	if (i < len - 1) {
+		if (s[i++] != '.' || i == len - 1)
+			return -1;
+		for (; i < len - 1; i++) {
+			if (s[i] < '0' || s[i] > '9')
+				return -1;
+			us += (s[i] - '0') * scale;
+			scale /= 10;
+		}
+	}
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
+	    sec > 60)
+		return -1;
+	/* Days from civil, H. Hinnant's algorithm. */
+	y -= mo <= 2;
+	{
+		int64_t era = y / 400, yoe = y - era * 400;
+		int64_t doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+		int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+
+		days = era * 146097 + doe - 719468;
+	}
+	*ret = ((days * 24 + h) * 60 + mi) * 60 * US_PER_SEC +
+	    sec * US_PER_SEC + us;
+	return 0;
+}
+
+static int
+method_index(const struct str *m)
+{
+	char buf[8];
+	size_t len, i;
+
+	if (unescape(m, buf, sizeof(buf), &len) == -1)
+		return AGG_METHOD_OTHER;
+	for (i = 0; i < AGG_METHOD_OTHER; i++)
+		if (strlen(agg_method_names[i]) == len &&
+		    memcmp(agg_method_names[i], buf, len) == 0)
+			return (int)i;
+	return AGG_METHOD_OTHER;
+}
+
+static unsigned
+hist_index(uint64_t v)
+{
+	unsigned msb;
+
+	if (v < AGG_HIST_LINEAR)
+		return (unsigned)v;
+	msb = 63 - (unsigned)__builtin_clzll(v);
+	return AGG_HIST_LINEAR + (msb - 4) * AGG_HIST_SUB +
+	    (unsigned)((v >> (msb - 3)) & (AGG_HIST_SUB - 1));
+}
+
+/* The largest value that falls into bucket i. */
+static uint64_t
+hist_upper(unsigned i)
+{
+	unsigned msb, sub;
+
+	if (i < AGG_HIST_LINEAR)
+		return i;
+	msb = (i - AGG_HIST_LINEAR) / AGG_HIST_SUB + 4;
+	sub = (i - AGG_HIST_LINEAR) % AGG_HIST_SUB;
+	if (msb == 63 && sub == AGG_HIST_SUB - 1)
+		return UINT64_MAX;
+	return ((uint64_t)(AGG_HIST_SUB + sub + 1) << (msb - 3)) - 1;
+}
+
+static void
+timer_add(struct agg_timer *t, uint64_t us)
+{
+	t->count++;
+	t->sum_us += us;
+	if (us > t->max_us)
+		t->max_us = us;
+	t->hist[hist_index(us)]++;
+}
+
+/*
+ * The percentile pct (0-100) of a timer: the upper bound of the bucket that
+ * holds it, never above the largest value seen.  0 when nothing was timed.
+ */
+uint64_t
+agg_percentile(const struct agg_timer *t, unsigned pct)
+{
+	uint64_t rank, seen = 0, up;
+	unsigned i;
+
+	if (t->count == 0)
+		return 0;
+	if (pct > 100)
+		pct = 100;
+	rank = (t->count * pct + 99) / 100;
+	if (rank == 0)
+		rank = 1;
+	for (i = 0; i < AGG_HIST_BUCKETS; i++) {
+		seen += t->hist[i];
+		if (seen >= rank)
+			break;
+	}
+	up = hist_upper(i < AGG_HIST_BUCKETS ? i : AGG_HIST_BUCKETS - 1);
+	return up < t->max_us ? up : t->max_us;
+}
+
+/*
+ * Files by media type: the part before ';', trimmed and lower-cased, with
+ * anything but printable ASCII replaced so that every answer format can
+ * carry the name as it is.
+ */
+static void
+count_type(struct agg_counts *c, const struct str *type)
+{
+	char buf[AGG_TYPE_LEN];
+	size_t len, i, b, e;
+
+	if (unescape(type, buf, sizeof(buf), &len) == -1) {
+		c->type_other++;
+		return;
+	}
+	for (e = 0; e < len && buf[e] != ';'; e++)
+		;
+	for (b = 0; b < e && (buf[b] == ' ' || buf[b] == '\t'); b++)
+		;
+	while (e > b && (buf[e - 1] == ' ' || buf[e - 1] == '\t'))
+		e--;
+	if (e == b) {
+		memcpy(buf, "(none)", sizeof("(none)"));
+		b = 0;
+		e = sizeof("(none)") - 1;
+	}
+	len = e - b;
+	memmove(buf, buf + b, len);
+	if (len >= AGG_TYPE_LEN) {
+		c->type_other++;
+		return;
+	}
+	buf[len] = '\0';
+	for (i = 0; i < len; i++) {
+		unsigned char u = (unsigned char)buf[i];
+
+		if (u < 0x21 || u > 0x7e || u == '"' || u == '\\')
+			buf[i] = '?';
+		else
+			buf[i] = (char)tolower(u);
+	}
+	for (i = 0; i < c->ntypes; i++)
+		if (strcmp(c->types[i].name, buf) == 0) {
+			c->types[i].count++;
+			return;
+		}
+	if (c->ntypes == AGG_MAX_TYPES) {
+		c->type_other++;
+		return;
+	}
+	memcpy(c->types[c->ntypes].name, buf, len + 1);
+	c->types[c->ntypes++].count = 1;
+}
+
+static uint64_t
+conn_hash(const char *id, size_t len)
+{
+	return fnv(0xcbf29ce484222325ULL, id, len);
+}
+
+static struct agg_conn *
+conn_find(struct agg_counts *c, const char *id, size_t len)
+{
+	size_t i, n;
+	struct agg_conn *s;
+
+	i = conn_hash(id, len) & (AGG_CONN_SLOTS - 1);
+	for (n = 0; n < AGG_CONN_SLOTS; n++, i = (i + 1) & (AGG_CONN_SLOTS - 1)) {
+		s = &c->conns[i];
+		if (s->state == AGG_SLOT_EMPTY)
+			return NULL;
+		if (s->state == AGG_SLOT_LIVE && s->idlen == len &&
+		    memcmp(s->id, id, len) == 0)
+			return s;
+	}
+	return NULL;
+}
+
+/* Drops the tombstones, so that probe chains end at an empty slot again. */
+static void
+conn_rebuild(struct agg_counts *c)
+{
+	struct agg_conn *old;
+	size_t i, j;
+
+	if ((old = malloc(sizeof(c->conns))) == NULL)
+		return;		/* tombstones stay; lookups still work */
+	memcpy(old, c->conns, sizeof(c->conns));
+	memset(c->conns, 0, sizeof(c->conns));
+	for (i = 0; i < AGG_CONN_SLOTS; i++) {
+		if (old[i].state != AGG_SLOT_LIVE)
+			continue;
+		j = conn_hash(old[i].id, old[i].idlen) & (AGG_CONN_SLOTS - 1);
+		while (c->conns[j].state != AGG_SLOT_EMPTY)
+			j = (j + 1) & (AGG_CONN_SLOTS - 1);
+		c->conns[j] = old[i];
+	}
+	c->ntomb = 0;
+	free(old);
+}
+
+static void
+conn_open(struct agg *a, const char *id, size_t len, pid_t pid, int64_t us)
+{
+	struct agg_counts *c = &a->c;
+	struct agg_conn *s;
+	size_t i;
+
+	if ((s = conn_find(c, id, len)) != NULL) {
+		s->pid = pid;
+		s->open_us = us;
+		return;
+	}
+	/* Connections of killed handlers never close: drop them first. */
+	if (c->nconns >= AGG_MAX_OPEN && a->alive != NULL)
+		(void)agg_connected(a);
+	if (c->nconns >= AGG_MAX_OPEN) {
+		c->untracked++;
+		return;
+	}
+	if (c->nconns + c->ntomb >= AGG_CONN_SLOTS * 3 / 4)
+		conn_rebuild(c);
+	i = conn_hash(id, len) & (AGG_CONN_SLOTS - 1);
+	while (c->conns[i].state == AGG_SLOT_LIVE)
+		i = (i + 1) & (AGG_CONN_SLOTS - 1);
+	s = &c->conns[i];
+	if (s->state == AGG_SLOT_DEAD)
+		c->ntomb--;
+	memcpy(s->id, id, len);
+	s->idlen = (uint8_t)len;
+	s->state = AGG_SLOT_LIVE;
+	s->pid = pid;
+	s->open_us = us;
+	c->nconns++;
+}
+
+static void
+conn_close(struct agg_counts *c, const char *id, size_t len)
+{
+	struct agg_conn *s;
+
+	if ((s = conn_find(c, id, len)) == NULL)
+		return;
+	s->state = AGG_SLOT_DEAD;
+	c->nconns--;
+	c->ntomb++;
+}
+
+/* Counts one scanned record; -1 when it lacks what its event needs. */
+static int
+apply(struct agg *a, const struct rec *r)
+{
+	struct agg_counts *c = &a->c;
+	char ev[8], conn[AGG_CONN_LEN];
+	size_t evlen, connlen = 0;
+	int64_t us;
+	int m;
+
+	if ((r->seen & (F_EVENT | F_TS)) != (F_EVENT | F_TS) ||
+	    unescape(&r->event, ev, sizeof(ev), &evlen) == -1 ||
+	    r->ts.len >= AGG_TS_LEN || r->ts.esc)
+		return -1;
+	if ((r->seen & F_CONN) &&
+	    unescape(&r->conn, conn, sizeof(conn), &connlen) == -1)
+		return -1;
+
+	if (evlen == 7 && memcmp(ev, "request", 7) == 0) {
+		if ((r->seen & (F_METHOD | F_STATUS)) != (F_METHOD | F_STATUS) ||
+		    r->status < AGG_STATUS_MIN || r->status > AGG_STATUS_MAX)
+			return -1;
+		m = method_index(&r->method);
+		c->requests++;
+		c->method[m]++;
+		c->status[r->status - AGG_STATUS_MIN]++;
+		c->bytes_out += r->bytes;
+		c->bytes_in += r->bytes_in;
+		timer_add(&c->all, r->dur);
+		timer_add(&c->by_method[m], r->dur);
+		for (size_t i = 0; i < AGG_PROM_BUCKETS; i++)
+			if (r->dur <= prom_bounds_us[i]) {
+				c->prom[i]++;
+				break;
+			}
+		if (m == 0 && (r->status == 200 || r->status == 206)) {
+			c->files++;
+			count_type(c, &r->type);
+		}
+	} else if (evlen == 4 && memcmp(ev, "open", 4) == 0) {
+		if ((r->seen & (F_PID | F_CONN)) != (F_PID | F_CONN) ||
+		    r->pid == 0 || r->pid > INT32_MAX ||
+		    parse_ts(r->ts.p, r->ts.len, &us) == -1)
+			return -1;
+		c->opens++;
+		conn_open(a, conn, connlen, (pid_t)r->pid, us);
+	} else if (evlen == 5 && memcmp(ev, "close", 5) == 0) {
+		if (!(r->seen & F_CONN))
+			return -1;
+		c->closes++;
+		conn_close(c, conn, connlen);
+	}
+	/* Other events, from a newer handler, are records we do not count. */
+
+	if (c->first_ts[0] == '\0') {
+		memcpy(c->first_ts, r->ts.p, r->ts.len);
+		c->first_ts[r->ts.len] = '\0';
+	}
+	memcpy(c->last_ts, r->ts.p, r->ts.len);
+	c->last_ts[r->ts.len] = '\0';
+	c->records++;
+	return 0;
+}
+
+/*
+ * Counts one line (without its newline).  Returns 0 for a record, -1 for a
+ * bad line.  A line that begins torn but ends in a whole record (a handler
+ * died in mid-write, the next one appended) counts as one bad line and that
+ * record.
+ */
+int
+agg_line(struct agg *a, const char *line, size_t len)
+{
+	static const char start[] = "{\"ts\":";
+	struct rec r;
+	const char *p;
+
+	if (scan_record(line, len, &r) == 0 && apply(a, &r) == 0)
+		return 0;
+	a->c.bad++;
+	if (len > 1 && (p = memmem(line + 1, len - 1, start,
+	    sizeof(start) - 1)) != NULL &&
+	    scan_record(p, len - (size_t)(p - line), &r) == 0)
+		(void)apply(a, &r);
+	return -1;
+}
+
+/* Counts the whole lines among the n new bytes at buf + have. */
+static void
+take_lines(struct agg *a, size_t n)
+{
+	char *p = a->buf, *end = a->buf + a->have + n, *nl;
+
+	while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		if (a->skipping)
+			a->skipping = 0;
+		else
+			(void)agg_line(a, p, (size_t)(nl - p));
+		a->offset += (uint64_t)(nl + 1 - p);
+		p = nl + 1;
+	}
+	a->have = (size_t)(end - p);
+	if (a->have > AGG_LINE_MAX || (a->skipping && a->have > 0)) {
+		if (!a->skipping)
+			a->c.bad++;
+		a->skipping = 1;
+		a->offset += a->have;
+		a->have = 0;
+		return;
+	}
+	memmove(a->buf, p, a->have);
+}
+
+/*
+ * Feeds bytes as if appended to the file: whole lines are counted, a partial
+ * last line waits for the rest.  For tests and fuzzers.  Returns 0.
+ */
+int
+agg_feed(struct agg *a, const char *data, size_t len)
+{
+	size_t n;
+
+	while (len > 0) {
+		n = len < AGG_READ_SIZE ? len : AGG_READ_SIZE;
+		memcpy(a->buf + a->have, data, n);
+		take_lines(a, n);
+		data += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static int
+read_to_eof(struct agg *a)
+{
+	ssize_t n;
+
+	for (;;) {
+		n = pread(a->fd, a->buf + a->have, AGG_READ_SIZE,
+		    (off_t)(a->offset + a->have));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -1;
+		if (n == 0)
+			return 0;
+		take_lines(a, (size_t)n);
+	}
+}
+
+static int
+open_path(struct agg *a)
+{
+	struct stat st;
+
+	if ((a->fd = open(a->path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	if (fstat(a->fd, &st) == -1) {
+		(void)close(a->fd);
+		a->fd = -1;
+		return -1;
+	}
+	a->dev = st.st_dev;
+	a->ino = st.st_ino;
+	a->offset = 0;
+	a->have = 0;
+	a->skipping = 0;
+	return 0;
+}
+
+/*
+ * Reads what was appended to the stats file since the last call.  When the
+ * file shrank below the offset (truncated) it starts again from its
+ * beginning; when the path names another file (rotated) it finishes the old
+ * one, counting a torn last line as bad, and continues with the new one.  A
+ * missing file is not an error: it may not have been written yet.  Returns
+ * 0, or -1 with errno when reading failed.
+ */
+int
+agg_follow(struct agg *a)
+{
+	struct stat st;
+
+	if (a->fd == -1 && open_path(a) == -1)
+		return errno == ENOENT ? 0 : -1;
+	if (read_to_eof(a) == -1)
+		return -1;
+	if (fstat(a->fd, &st) == 0 && (uint64_t)st.st_size < a->offset) {
+		a->truncations++;
+		a->offset = 0;
+		a->have = 0;
+		a->skipping = 0;
+		if (read_to_eof(a) == -1)
+			return -1;
+	}
+	if (stat(a->path, &st) == 0 && st.st_dev == a->dev &&
+	    st.st_ino == a->ino)
+		return 0;
+	/* Rotated, or removed: drain the old file, then take the new one. */
+	if (read_to_eof(a) == -1)
+		return -1;
+	if (a->have > 0 && !a->skipping)
+		a->c.bad++;
+	(void)close(a->fd);
+	a->fd = -1;
+	a->have = 0;
+	a->offset = 0;
+	a->rotations++;
+	if (open_path(a) == -1)
+		return errno == ENOENT ? 0 : -1;
+	return read_to_eof(a);
+}
+
+/*
+ * Connections open right now: the open connections whose handler still runs
+ * (as judged by the alive callback, when one is set); the others are
+ * forgotten.
+ */
+uint64_t
+agg_connected(struct agg *a)
+{
+	struct agg_counts *c = &a->c;
+	struct agg_conn *s;
+	size_t i;
+
+	if (a->alive == NULL)
+		return c->nconns;
+	for (i = 0; i < AGG_CONN_SLOTS; i++) {
+		s = &c->conns[i];
+		if (s->state != AGG_SLOT_LIVE ||
+		    a->alive(s->pid, s->open_us, a->alive_arg))
+			continue;
+		s->state = AGG_SLOT_DEAD;
+		c->nconns--;
+		c->ntomb++;
+	}
+	return c->nconns;
+}
+
+/* Reads a small file whole, NUL-terminated. */
+static int
+read_file(const char *path, char *buf, size_t cap, size_t *ret_len)
+{
+	ssize_t n;
+	size_t len = 0;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	while (len + 1 < cap &&
+	    (n = read(fd, buf + len, cap - 1 - len)) != 0) {
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			(void)close(fd);
+			return -1;
+		}
+		len += (size_t)n;
+	}
+	(void)close(fd);
+	buf[len] = '\0';
+	*ret_len = len;
+	return 0;
+}
+
+/*
+ * The liveness test for agg->alive: pid runs, is a stdhttpd, and started no
+ * later than the open record (+1 s, as btime is rounded to the second), so a
+ * reused pid does not count.  Reads /proc.
+ */
+int
+agg_pid_alive(pid_t pid, int64_t open_us, void *arg)
+{
+	static int64_t btime = -1;
+	char path[64], buf[1024], *p, *nl;
+	size_t len, field;
+	uint64_t start;
+	long tck;
+	struct span sp;
+
+	(void)arg;
+	if (btime < 0) {
+		if (read_file("/proc/stat", buf, sizeof(buf), &len) == -1 ||
+		    (p = strstr(buf, "\nbtime ")) == NULL)
+			return 1;	/* cannot tell: keep counting it */
+		p += sizeof("\nbtime ") - 1;
+		nl = strchr(p, '\n');
+		sp.p = p;
+		sp.len = nl ? (size_t)(nl - p) : strlen(p);
+		if (util_parse_u64(sp, INT64_MAX / US_PER_SEC, &start) == -1)
+			return 1;
+		btime = (int64_t)start;
+	}
+	if (snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid) >=
+	    (int)sizeof(path))
+		return 0;
+	if (read_file(path, buf, sizeof(buf), &len) == -1 ||
+	    strcmp(buf, "stdhttpd\n") != 0)
+		return 0;
+	if (snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid) >=
+	    (int)sizeof(path))
+		return 0;
+	if (read_file(path, buf, sizeof(buf), &len) == -1 ||
+	    (p = strrchr(buf, ')')) == NULL)
+		return 0;
+	/* After "pid (comm)" come fields 3, 4, ...: starttime is field 22. */
+	for (field = 2; field < 22; field++) {
+		if ((p = strchr(p + 1, ' ')) == NULL)
+			return 0;
+	}
+	sp.p = ++p;
+	for (sp.len = 0; p[sp.len] >= '0' && p[sp.len] <= '9'; sp.len++)
+		;
+	if (util_parse_u64(sp, UINT64_MAX, &start) == -1 ||
+	    (tck = sysconf(_SC_CLK_TCK)) <= 0)
+		return 0;
+	return btime * US_PER_SEC + (int64_t)(start / (uint64_t)tck) *
+	    US_PER_SEC + (int64_t)(start % (uint64_t)tck) * US_PER_SEC / tck <=
+	    open_us + US_PER_SEC;
+}
+
+/*
+ * A new, empty aggregate that will follow path (copied).  The caller frees
+ * it with agg_free().  NULL with errno on failure.
+ */
+struct agg *
+agg_new(const char *path)
+{
+	struct agg *a;
+
+	if (strlen(path) >= sizeof(a->path)) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	if ((a = calloc(1, sizeof(*a))) == NULL)
+		return NULL;
+	if ((a->buf = malloc(AGG_READ_SIZE + AGG_LINE_MAX + 1)) == NULL) {
+		free(a);
+		return NULL;
+	}
+	memcpy(a->path, path, strlen(path) + 1);
+	a->fd = -1;
+	return a;
+}
+
+void
+agg_free(struct agg *a)
+{
+	if (a == NULL)
+		return;
+	if (a->fd != -1)
+		(void)close(a->fd);
+	free(a->buf);
+	free(a);
+}
+
+static uint64_t
+fnv(uint64_t h, const char *p, size_t len)
+{
+	while (len-- > 0) {
+		h ^= (unsigned char)*p++;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* A hash of the bytes just before offset, to tell the same file apart. */
+static int
+tail_hash(int fd, uint64_t offset, uint64_t *ret)
+{
+	char buf[AGG_CKPT_TAIL];
+	uint64_t from = offset > AGG_CKPT_TAIL ? offset - AGG_CKPT_TAIL : 0;
+	ssize_t n;
+
+	n = pread(fd, buf, (size_t)(offset - from), (off_t)from);
+	if (n != (ssize_t)(offset - from))
+		return -1;
+	*ret = fnv(0xcbf29ce484222325ULL, buf, (size_t)n);
+	return 0;
+}
+
+/*
+ * Writes the counters, the stats file's identity and the offset read to
+ * path, atomically (a temporary file renamed over it).  Nothing is written
+ * while the stats file is not open.  Returns 0, or -1 with errno.
+ */
+int
+agg_checkpoint_save(const struct agg *a, const char *path)
+{
+	struct ckpt_head h;
+	char tmp[PATH_MAX];
+	const char *p;
+	size_t left;
+	ssize_t n;
+	int fd, rc = -1;
+
+	if (a->fd == -1)
+		return 0;
+	memset(&h, 0, sizeof(h));
+	memcpy(h.magic, AGG_CKPT_MAGIC, sizeof(AGG_CKPT_MAGIC));
+	h.size = sizeof(a->c);
+	h.dev = (uint64_t)a->dev;
+	h.ino = (uint64_t)a->ino;
+	h.offset = a->offset;
+	if (tail_hash(a->fd, a->offset, &h.tailhash) == -1)
+		return -1;
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0644)) == -1)
+		return -1;
+	if (write(fd, &h, sizeof(h)) != (ssize_t)sizeof(h))
+		goto out;
+	for (p = (const char *)&a->c, left = sizeof(a->c); left > 0;
+	    p += n, left -= (size_t)n)
+		if ((n = write(fd, p, left)) <= 0)
+			goto out;
+	if (fsync(fd) == -1)
+		goto out;
+	rc = 0;
+out:
+	if (close(fd) == -1)
+		rc = -1;
+	if (rc == 0 && rename(tmp, path) == -1)
+		rc = -1;
+	if (rc == -1)
+		(void)unlink(tmp);
+	return rc;
+}
+
+/*
+ * Resumes from the checkpoint at path when it belongs to the stats file as
+ * it is now (same device and inode, at least as long, the same bytes before
+ * the offset); the counters and offset are then those of the checkpoint.
+ * Returns 0 when resumed, -1 with errno otherwise (ESTALE: it does not
+ * match), leaving a unchanged.
+ */
+int
+agg_checkpoint_load(struct agg *a, const char *path)
+{
+	struct ckpt_head h;
+	struct agg_counts *c = NULL;
+	struct stat st;
+	uint64_t hash;
+	char *p;
+	size_t left;
+	ssize_t n;
+	int fd, sfd = -1, rc = -1;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	errno = ESTALE;
+	if (read(fd, &h, sizeof(h)) != (ssize_t)sizeof(h) ||
+	    memcmp(h.magic, AGG_CKPT_MAGIC, sizeof(AGG_CKPT_MAGIC)) != 0 ||
+	    h.size != sizeof(*c))
+		goto out;
+	if ((sfd = open(a->path, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    fstat(sfd, &st) == -1)
+		goto out;
+	errno = ESTALE;
+	if ((uint64_t)st.st_dev != h.dev || (uint64_t)st.st_ino != h.ino ||
+	    (uint64_t)st.st_size < h.offset ||
+	    tail_hash(sfd, h.offset, &hash) == -1 || hash != h.tailhash)
+		goto out;
+	if ((c = malloc(sizeof(*c))) == NULL)
+		goto out;
+	for (p = (char *)c, left = sizeof(*c); left > 0; p += n,
+	    left -= (size_t)n)
+		if ((n = read(fd, p, left)) <= 0) {
+			errno = ESTALE;
+			goto out;
+		}
+	memcpy(&a->c, c, sizeof(*c));
+	if (a->fd != -1)
+		(void)close(a->fd);
+	a->fd = sfd;
+	sfd = -1;
+	a->dev = st.st_dev;
+	a->ino = st.st_ino;
+	a->offset = h.offset;
+	a->have = 0;
+	a->skipping = 0;
+	rc = 0;
+out:
+	free(c);
+	if (sfd != -1)
+		(void)close(sfd);
+	(void)close(fd);
+	return rc;
+}
