@@ -12,7 +12,7 @@
 
 #include "http.h"
 
-/* At most this many empty lines before a request line (RFC 9112 section 2.2). */
+/* Empty lines allowed before a request line (RFC 9112 section 2.2). */
 #define PARSE_MAX_EMPTY_LINES	4
 
 /* "HTTP/1.1": the only length an HTTP-version can have. */
@@ -21,10 +21,10 @@
 /* "HTTP/1.1 200": the status line up to the reason phrase. */
 #define PARSE_STATUS_LEN	12
 
-/* A chunk size line, its extensions, or one trailer line. */
+/* A chunk size line with its extensions, or one trailer line, less CR LF. */
 #define CHUNKED_MAX_LINE	4096
 
-/* All trailer fields of a chunked body together. */
+/* All trailer fields of a chunked body together, less their line ends. */
 #define CHUNKED_MAX_TRAILER	HTTP_MAX_HEADER_BLOCK
 
 /* Hex digits of a chunk size: 16 fill a uint64_t, so it cannot overflow. */
@@ -40,7 +40,7 @@
  *	SIZE SIZE_WS EXT CR		SIZE_LF
  *	EXT		other		EXT		(ignored, bounded)
  *	SIZE_LF		LF		DATA, or TRAILER if the size was 0
- *	DATA		any		DATA until the chunk is done, then DATA_CR
+ *	DATA		any		DATA, then DATA_CR when the chunk is done
  *	DATA_CR		CR		DATA_LF
  *	DATA_LF		LF		SIZE
  *	TRAILER		CR		END_LF		(the empty line)
@@ -70,8 +70,8 @@ enum {
 /* The common result of the request and response heads' field checks. */
 struct framing {
 	int		has_te;
-	int		chunked;	/* the final transfer coding is chunked */
-	int		chunked_twice;	/* chunked also before the final coding */
+	int		chunked;	/* the final coding is chunked */
+	int		chunked_twice;	/* chunked before the final coding */
 	int		ncodings;
 	int		has_length;
 	uint64_t	length;
@@ -87,7 +87,7 @@ is_tchar(unsigned char c)
 	return c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL;
 }
 
-/* Octets allowed in a field value or reason phrase: HTAB, SP, VCHAR, obs-text. */
+/* Octets of a field value or reason phrase: HTAB, SP, VCHAR, obs-text. */
 static int
 is_field_char(unsigned char c)
 {
@@ -254,7 +254,7 @@ field_line(const char *p, size_t n, int complete, struct header *h)
 {
 	size_t	 i, colon;
 
-	/* obs-fold: a line that starts with whitespace (RFC 9112 section 5.2) */
+	/* obs-fold: a line starting with whitespace (RFC 9112 section 5.2) */
 	if (n > 0 && (p[0] == ' ' || p[0] == '\t'))
 		return 400;
 	/* A non-token octet before the colon, whitespace included (5.1). */
@@ -651,7 +651,8 @@ parse_response(const char *buf, size_t len, int head, struct response *ret,
 
 	for (i = 0; i < res.nheaders; i++) {
 		if (span_is(res.headers[i].name, "connection")) {
-			closing |= parse_has_token(res.headers[i].value, "close");
+			closing |= parse_has_token(res.headers[i].value,
+			    "close");
 			keep |= parse_has_token(res.headers[i].value,
 			    "keep-alive");
 		}
@@ -788,24 +789,23 @@ chunked_decode(struct chunked *c, char *buf, size_t len, size_t *ret_used,
 				goto bad;
 			/* FALLTHROUGH */
 		case CH_SIZE_WS:
-			if (chunked_count(c, 0) == -1)
-				goto bad;
 			/* BWS before an extension (RFC 9112 section 7.1.1). */
-			if (ch == ' ' || ch == '\t')
+			if (ch == '\r')
+				c->state = CH_SIZE_LF;
+			else if (chunked_count(c, 0) == -1)
+				goto bad;
+			else if (ch == ' ' || ch == '\t')
 				c->state = CH_SIZE_WS;
 			else if (ch == ';')
 				c->state = CH_EXT;
-			else if (ch == '\r')
-				c->state = CH_SIZE_LF;
 			else
 				goto bad;
 			break;
 		case CH_EXT:
-			if (chunked_count(c, 0) == -1)
-				goto bad;
 			if (ch == '\r')
 				c->state = CH_SIZE_LF;
-			else if (!is_field_char(ch))
+			else if (chunked_count(c, 0) == -1 ||
+			    !is_field_char(ch))
 				goto bad;
 			break;
 		case CH_SIZE_LF:
@@ -836,11 +836,10 @@ chunked_decode(struct chunked *c, char *buf, size_t len, size_t *ret_used,
 			c->state = CH_FIELD;
 			/* FALLTHROUGH */
 		case CH_FIELD:
-			if (chunked_count(c, 1) == -1)
-				goto bad;
 			if (ch == '\r')
 				c->state = CH_FIELD_LF;
-			else if (!is_field_char(ch))
+			else if (chunked_count(c, 1) == -1 ||
+			    !is_field_char(ch))
 				goto bad;
 			break;
 		case CH_FIELD_LF:

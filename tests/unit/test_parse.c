@@ -232,8 +232,8 @@ malformed_requests_are_400_at_the_first_bad_byte(void)
 		V("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", 400),
 		V("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n"
 		    "\r\n", 400),
-		V("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: identity\r\n"
-		    "\r\n", 400),
+		V("POST / HTTP/1.1\r\nHost: a\r\n"
+		    "Transfer-Encoding: identity\r\n\r\n", 400),
 		V("POST / HTTP/1.1\r\nHost: a\r\n"
 		    "Transfer-Encoding: chunked, gzip\r\n\r\n", 400),
 		V("POST / HTTP/1.1\r\nHost: a\r\n"
@@ -457,12 +457,14 @@ keep_alive_follows_version_and_connection_tokens(void)
 		    "\r\n\r\n", 0 },
 		{ "GET / HTTP/1.1\r\nHost: a\r\nConnection: x\r\n"
 		    "Connection: ,close,\r\n\r\n", 0 },
-		{ "GET / HTTP/1.1\r\nHost: a\r\nConnection: closed\r\n\r\n", 1 },
+		{ "GET / HTTP/1.1\r\nHost: a\r\nConnection: closed\r\n\r\n",
+		    1 },
 		{ "GET / HTTP/1.0\r\n\r\n", 0 },
 		{ "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", 1 },
 		{ "GET / HTTP/1.0\r\nConnection: Upgrade, Keep-Alive\r\n\r\n",
 		    1 },
-		{ "GET / HTTP/1.0\r\nConnection: keep-alive, close\r\n\r\n", 0 },
+		{ "GET / HTTP/1.0\r\nConnection: keep-alive, close\r\n\r\n",
+		    0 },
 		{ "GET / HTTP/1.0\r\nConnection: keep-alive-ish\r\n\r\n", 0 },
 	};
 	struct request	 req;
@@ -586,8 +588,8 @@ responses_parse_whole_and_byte_by_byte(void)
 		V("HTTP/1.1 200 OK\r\nX: y\r\n ", 400),
 		V("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n"
 		    "Transfer-Encoding: chunked\r\n\r\n", 400),
-		V("HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n"
-		    "\r\n", 400),
+		V("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n"
+		    "Content-Length: 2\r\n\r\n", 400),
 		V("HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n", 400),
 		V("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip,"
 		    " chunked\r\n\r\n", 400),
