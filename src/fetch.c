@@ -287,8 +287,8 @@ fetch_open_body(struct conn *c, const struct command *cmd, char *name,
 			for (seg = end; seg > cmd->path && seg[-1] != '/'; seg--)
 				;
 			if (seg == end) {
-				(void)snprintf(name, size, "%s: no file name "
-				    "to upload; use -d FILE", cmd->path);
+				(void)snprintf(name, size, "%.200s: no file "
+				    "name to upload; use -d FILE", cmd->path);
 				errno = 0;
 				return -1;
 			}
@@ -467,7 +467,6 @@ fetch_sink_open(struct conn *c, struct job *j)
 	const struct command *cmd = j->cmd;
 	const char	*p, *end;
 	char		*slash;
-	size_t		 dlen;
 	int		 n;
 
 	c->sink_fd = -1;
@@ -497,10 +496,8 @@ fetch_sink_open(struct conn *c, struct job *j)
 	    end[-1] == '/' ? FETCH_INDEX_NAME : "");
 	if (n < 0 || (size_t)n >= sizeof(c->final))
 		goto fail;
-	/* Make the directories on the way, as wget -x does. */
-	dlen = strlen(c->o->out_dir);
-	for (slash = c->final + dlen + 1; (slash = strchr(slash, '/'));
-	    slash++) {
+	/* Make the directories on the way, DIR too, as wget -x does. */
+	for (slash = c->final + 1; (slash = strchr(slash, '/')); slash++) {
 		*slash = '\0';
 		if (mkdir(c->final, 0777) == -1 && errno != EEXIST) {
 			*slash = '/';
@@ -522,17 +519,22 @@ fail:
 	return -1;
 }
 
-/* Hands body bytes of job j to its sink and the cache. */
+/*
+ * Hands body bytes of job j to its sink and the cache.  A job that failed
+ * (say, its file could not be written) still has its body read, to keep
+ * the connection in step for the responses behind it.
+ */
 static int
 fetch_deliver(struct conn *c, struct job *j, const char *buf, size_t len,
     int network)
 {
 	if (network)
 		j->res->received += len;
+	if (j->finished)
+		return 0;
 	if (c->sink_fd >= 0 && fetch_write_all(c->sink_fd, buf, len) == -1) {
-		fetch_fail(c, j, FETCH_LOCAL, c->sink_fd ==
-		    STDOUT_FILENO ? "standard output" : c->final,
-		    strerror(errno));
+		fetch_fail(c, j, FETCH_LOCAL, c->sink_fd == STDOUT_FILENO ?
+		    "standard output" : c->final, strerror(errno));
 		fetch_sink_drop(c);
 		return -1;
 	}
@@ -576,6 +578,10 @@ fetch_finish(struct conn *c)
 {
 	struct job	*j = &c->jobs[c->r];
 
+	if (j->finished) {
+		fetch_sink_drop(c);
+		goto next;	/* failed earlier; its body has been read */
+	}
 	if (c->from_cache && fetch_from_cache(c, j) == -1)
 		goto next;
 	if (c->sink_fd >= 0 && c->sink_fd != STDOUT_FILENO) {
@@ -649,7 +655,7 @@ fetch_head(struct conn *c, const struct response *resp, const char *head,
 
 	c->from_cache = resp->status == 304 && j->have_ce;
 	if (fetch_sink_open(c, j) == -1)
-		return -1;
+		goto body;	/* failed; read the body all the same */
 	etag = parse_header(resp->headers, resp->nheaders, "ETag");
 	lm = parse_header(resp->headers, resp->nheaders, "Last-Modified");
 	cc = parse_header(resp->headers, resp->nheaders, "Cache-Control");
@@ -666,6 +672,7 @@ fetch_head(struct conn *c, const struct response *resp, const char *head,
 		if (cache_begin(&c->cw, c->o->cache_dir, url, e, l) == 0)
 			c->caching = 1;
 	}
+body:
 	if (c->rs == R_LENGTH && c->left == 0)
 		return fetch_finish(c) == -1 ? 1 : 0;
 	return 0;
@@ -712,10 +719,7 @@ fetch_input(struct conn *c)
 				break;
 		} else if (c->rs == R_LENGTH) {
 			data = avail < c->left ? avail : (size_t)c->left;
-			if (fetch_deliver(c, j, c->in + off, data, 1) == -1) {
-				rc = -1;
-				break;
-			}
+			(void)fetch_deliver(c, j, c->in + off, data, 1);
 			off += data;
 			c->left -= data;
 			if (c->left == 0 && fetch_finish(c) == -1) {
@@ -729,10 +733,7 @@ fetch_input(struct conn *c)
 				rc = -1;
 				break;
 			}
-			if (fetch_deliver(c, j, c->in + off, data, 1) == -1) {
-				rc = -1;
-				break;
-			}
+			(void)fetch_deliver(c, j, c->in + off, data, 1);
 			off += used;
 			if (rc == PARSE_OK) {
 				if (fetch_finish(c) == -1) {
@@ -745,10 +746,7 @@ fetch_input(struct conn *c)
 			}
 			rc = 0;
 		} else {
-			if (fetch_deliver(c, j, c->in + off, avail, 1) == -1) {
-				rc = -1;
-				break;
-			}
+			(void)fetch_deliver(c, j, c->in + off, avail, 1);
 			off = c->inlen;
 		}
 	}
