@@ -1,0 +1,84 @@
+# Shared helpers for the bats suites: build paths, a scratch document root,
+# free loopback ports, and the handler under systemd-socket-activate.
+# Every server started here listens on 127.0.0.1, runs under timeout and is
+# stopped by its pid.
+
+load /usr/lib/bats/bats-support/load
+load /usr/lib/bats/bats-assert/load
+
+TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+STDHTTPD=$TOP/build/stdhttpd
+export SYSTEMD_LOG_LEVEL=warning
+
+# A random free TCP port on 127.0.0.1.
+free_port() {
+	local port i
+	for i in $(seq 50); do
+		port=$((20000 + RANDOM % 40000))
+		if ! (exec 9<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+			echo "$port"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# Waits (at most 5 s) until 127.0.0.1:PORT accepts connections.
+wait_port() {
+	local i
+	for i in $(seq 100); do
+		(exec 9<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+		sleep 0.05
+	done
+	echo "port $1 never opened" >&2
+	return 1
+}
+
+# make_site DIR: a small document root the suites share.
+make_site() {
+	mkdir -p "$1/sub" "$1/empty" "$1/upload" "$1/.git"
+	printf '<!DOCTYPE html>\n<title>home</title>\n<p>home page</p>\n' >"$1/index.html"
+	printf 'hello\n' >"$1/hello.txt"
+	printf 'body { color: red }\n' >"$1/style.css"
+	printf 'in sub\n' >"$1/sub/index.html"
+	printf 'secret\n' >"$1/.htpasswd"
+	printf 'secret\n' >"$1/.git/config"
+	printf 'no type\n' >"$1/data.unknownext"
+	head -c 100000 /dev/urandom >"$1/big.bin"
+}
+
+# start_handler PORT ARGS...: the handler behind systemd-socket-activate,
+# one process per connection on fd 0/1 (the inetd convention).  Sets
+# HANDLER_PID.
+start_handler() {
+	local port=$1
+	shift
+	timeout 300 systemd-socket-activate -l "127.0.0.1:$port" --accept \
+	    --inetd "$STDHTTPD" "$@" 3>&- 2>>"$BATS_FILE_TMPDIR/activate.log" &
+	HANDLER_PID=$!
+	wait_port "$port"
+}
+
+# stop_pid PID: stops a server started by a suite, bounded in time.
+stop_pid() {
+	[ -n "${1:-}" ] || return 0
+	kill "$1" 2>/dev/null || return 0
+	local i
+	for i in $(seq 50); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 0.05
+	done
+	kill -9 "$1" 2>/dev/null || true
+}
+
+# pipe_request ARGS... < request: the handler in pipe mode, output with the
+# Date field masked so responses compare byte for byte.
+pipe_request() {
+	timeout 10 "$STDHTTPD" "$@" | sed 's/^Date: .*\r$/Date: X\r/'
+}
+
+# raw PORT: sends stdin in one write and prints everything the server
+# answers until it closes (at most 5 s).
+raw() {
+	timeout 5 nc -N -w 5 127.0.0.1 "$1"
+}
