@@ -40,7 +40,7 @@
  *	SIZE SIZE_WS EXT CR		SIZE_LF
  *	EXT		other		EXT		(ignored, bounded)
  *	SIZE_LF		LF		DATA, or TRAILER if the size was 0
- *	DATA		any		DATA, then DATA_CR when the chunk is done
+ *	DATA		any		DATA; DATA_CR once the chunk is done
  *	DATA_CR		CR		DATA_LF
  *	DATA_LF		LF		SIZE
  *	TRAILER		CR		END_LF		(the empty line)
@@ -904,14 +904,17 @@ range_parse(struct span value, uint64_t size, uint64_t *ret_first,
 	size_t		 n, i;
 	int		 has_last = 0;
 
-	if (value.p == NULL || (eq = memchr(value.p, '=', value.len)) == NULL)
+	if (value.p == NULL)
+		return RANGE_NONE;
+	value = span_trim(value);
+	if ((eq = memchr(value.p, '=', value.len)) == NULL)
 		return RANGE_NONE;
 	unit.p = value.p;
 	unit.len = (size_t)(eq - value.p);
-	unit = span_trim(unit);
 	/* Range units are case-insensitive (RFC 9110 section 14.1). */
-	if (unit.p != value.p || !span_is(unit, "bytes"))
+	if (!span_is(unit, "bytes"))
 		return RANGE_NONE;
+	/* OWS around the range, as around any list element. */
 	spec.p = eq + 1;
 	spec.len = value.len - unit.len - 1;
 	spec = span_trim(spec);
