@@ -1,0 +1,86 @@
+# Shared pieces of the deployment suites (units, nspawn, xinetd, browser):
+# where the tree is, a private "make install", free loopback ports, bounded
+# waits, and stopping what a suite started by its pid.
+
+load /usr/lib/bats/bats-support/load
+load /usr/lib/bats/bats-assert/load
+
+DEPLOY_TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+export SYSTEMD_LOG_LEVEL=warning
+
+# deploy_install DESTDIR [VAR=value...]: make install into DESTDIR, quietly.
+deploy_install() {
+	local dest=$1
+	shift
+	make -C "$DEPLOY_TOP" --no-print-directory -s install \
+	    DESTDIR="$dest" "$@" >/dev/null
+}
+
+# The system unit directory, as make install uses it.
+deploy_unitdir() {
+	pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null ||
+	    echo /lib/systemd/system
+}
+
+# A random free TCP port on 127.0.0.1.
+deploy_free_port() {
+	local port i
+	for i in $(seq 50); do
+		port=$((20000 + RANDOM % 40000))
+		if ! (exec 9<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+			echo "$port"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# deploy_wait SECONDS COMMAND...: runs COMMAND every 0.1 s until it
+# succeeds; fails when SECONDS have passed.
+deploy_wait() {
+	local tries=$(($1 * 10))
+	shift
+	while [ "$tries" -gt 0 ]; do
+		"$@" 2>/dev/null && return 0
+		sleep 0.1
+		tries=$((tries - 1))
+	done
+	echo "gave up waiting for: $*" >&2
+	return 1
+}
+
+deploy_port_open() {
+	(exec 9<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# deploy_stop PID: SIGTERM, then SIGKILL after 5 s.
+deploy_stop() {
+	local pid=$1 i
+	[ -n "$pid" ] || return 0
+	kill "$pid" 2>/dev/null || return 0
+	for i in $(seq 50); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2>/dev/null || true
+}
+
+# deploy_admin PORT COMMAND [NSENTER...]: one admin query, the whole reply.
+deploy_admin() {
+	local port=$1 cmd=$2
+	shift 2
+	printf '%s\r\n' "$cmd" | "$@" timeout 5 nc -N -w3 127.0.0.1 "$port"
+}
+
+# deploy_count REPLY KEY: the number after "KEY:" in an admin reply, or 0.
+deploy_count() {
+	local n
+	n=$(printf '%s\n' "$1" | tr -d '\r' |
+	    sed -n "s/^[[:space:]]*$2:[[:space:]]*\\([0-9][0-9]*\\).*/\\1/p" |
+	    head -n 1)
+	echo "${n:-0}"
+}
+
+deploy_need_root() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root"
+}
