@@ -84,3 +84,24 @@ deploy_count() {
 deploy_need_root() {
 	[ "$(id -u)" -eq 0 ] || skip "needs root"
 }
+
+# The cgroup directories a systemd-nspawn of NAME may own: nspawn makes
+# supervisor/ and payload/ beneath the cgroup it starts in, which must not
+# be the root one.  Hybrid hierarchy (v1 name=systemd plus unified) or v2.
+deploy_cgroup_dirs() {
+	if [ -d /sys/fs/cgroup/unified ]; then
+		echo "/sys/fs/cgroup/systemd/$1 /sys/fs/cgroup/unified/$1"
+	else
+		echo "/sys/fs/cgroup/$1"
+	fi
+}
+
+# deploy_cgroup_remove NAME: removes what deploy_cgroup_dirs named, once
+# empty, innermost first.
+deploy_cgroup_remove() {
+	local d
+	for d in $(deploy_cgroup_dirs "$1"); do
+		[ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
+	done
+	return 0
+}
