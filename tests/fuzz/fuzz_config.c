@@ -1,0 +1,137 @@
+/*
+ * fuzz_config.c - libFuzzer target for config_load(): any bytes as a
+ * configuration file must give either a configuration within its limits
+ * or a one-line error, never a crash or an unterminated string.  The
+ * input reaches config_load() through a memfd so that the real read loop,
+ * lines straddling reads included, is what gets fuzzed.
+ *
+ * Build with clang -fsanitize=fuzzer,address,undefined; built with
+ * -DFUZZ_REPLAY instead, main() runs each file named on the command line
+ * through the same checks, which is how an ordinary build replays the
+ * corpus.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "http.h"
+
+/* Large enough for any corpus file; the fuzzer keeps inputs smaller. */
+#define FUZZ_REPLAY_MAX	(1 << 20)
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+static void
+fuzz_terminated(const char *s, size_t size)
+{
+	if (memchr(s, '\0', size) == NULL)
+		abort();
+}
+
+/* Every string ends inside its array and every count is within its limit. */
+static void
+fuzz_check(const struct config *c)
+{
+	size_t	i;
+
+	fuzz_terminated(c->root, sizeof(c->root));
+	fuzz_terminated(c->stats, sizeof(c->stats));
+	fuzz_terminated(c->error_log, sizeof(c->error_log));
+	fuzz_terminated(c->server_name, sizeof(c->server_name));
+	fuzz_terminated(c->user, sizeof(c->user));
+	fuzz_terminated(c->error, sizeof(c->error));
+	if (c->nindex < 1 || c->nindex > CONFIG_MAX_INDEX ||
+	    c->nwritable > CONFIG_MAX_WRITABLE ||
+	    c->ntypes > CONFIG_MAX_TYPES ||
+	    c->nerror_pages > CONFIG_MAX_ERROR_PAGES)
+		abort();
+	for (i = 0; i < c->nindex; i++) {
+		fuzz_terminated(c->index[i], sizeof(c->index[i]));
+		if (c->index[i][0] == '\0' || strchr(c->index[i], '/'))
+			abort();
+	}
+	for (i = 0; i < c->nwritable; i++) {
+		fuzz_terminated(c->writable[i], sizeof(c->writable[i]));
+		if (c->writable[i][0] != '/' ||
+		    c->writable[i][strlen(c->writable[i]) - 1] != '/')
+			abort();
+	}
+	for (i = 0; i < c->ntypes; i++) {
+		fuzz_terminated(c->types[i].ext, sizeof(c->types[i].ext));
+		fuzz_terminated(c->types[i].type, sizeof(c->types[i].type));
+		/* The type goes into a header: no CR, LF or other controls. */
+		if (strpbrk(c->types[i].type, "\r\n\001\002\033") != NULL)
+			abort();
+	}
+	for (i = 0; i < c->nerror_pages; i++) {
+		fuzz_terminated(c->error_pages[i].path,
+		    sizeof(c->error_pages[i].path));
+		if (c->error_pages[i].status < 400 ||
+		    c->error_pages[i].status > 599 ||
+		    config_error_page(c, c->error_pages[i].status) == NULL)
+			abort();
+	}
+	if (c->header_timeout_ms == 0 || c->body_timeout_ms == 0 ||
+	    c->idle_timeout_ms == 0 || c->max_requests == 0)
+		abort();
+	if (strchr(c->error, '\n') != NULL)
+		abort();
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct config	c;
+	static int		fd = -1;
+	static char		path[64];
+	struct span		name;
+
+	if (fd == -1) {
+		if ((fd = memfd_create("stdhttpd.conf", 0)) == -1)
+			abort();
+		(void)snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	}
+	if (ftruncate(fd, 0) == -1 ||
+	    (size > 0 && pwrite(fd, data, size, 0) != (ssize_t)size))
+		abort();
+
+	config_defaults(&c);
+	if (config_load(&c, path) == -1) {
+		if (c.error[0] == '\0' || errno == 0)
+			abort();
+	} else if (c.error[0] != '\0')
+		abort();
+	fuzz_check(&c);
+
+	/* What the handler does next with the result. */
+	name = (struct span){ (const char *)data, size };
+	(void)config_writable(&c, name);
+	(void)mime_type(&c, name);
+	return 0;
+}
+
+#ifdef FUZZ_REPLAY
+int
+main(int argc, char *argv[])
+{
+	static uint8_t	buf[FUZZ_REPLAY_MAX];
+	ssize_t		n;
+	int		i, fd;
+
+	for (i = 1; i < argc; i++) {
+		if ((fd = open(argv[i], O_RDONLY)) == -1 ||
+		    (n = read(fd, buf, sizeof(buf))) == -1) {
+			perror(argv[i]);
+			return 1;
+		}
+		(void)close(fd);
+		(void)LLVMFuzzerTestOneInput(buf, (size_t)n);
+	}
+	return 0;
+}
+#endif
