@@ -1,5 +1,5 @@
 /*
- * util.c - small pure helpers shared by every stdhttpd program: span
+ * util.c - small pure functions shared by every stdhttpd program: span
  * comparison, bounded number, size and duration parsing, HTTP and RFC 3339
  * dates, and percent-decoding.  Nothing here allocates, logs or depends on
  * the locale, so the functions are safe on the request path and in fuzzers.
