@@ -474,7 +474,9 @@ fetch_sink_open(struct conn *c, struct job *j)
 		c->sink_fd = STDOUT_FILENO;
 		return 0;
 	}
-	if (cmd->method != METHOD_GET || c->status / 100 != 2)
+	/* Store what succeeded, and a 304's cached body. */
+	if (cmd->method != METHOD_GET || (c->status / 100 != 2 &&
+	    !c->from_cache))
 		return 0;
 	end = cmd->path + strcspn(cmd->path, "?");
 	/* Refuse "." and ".." segments: the file must stay inside DIR. */

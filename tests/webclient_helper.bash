@@ -1,0 +1,160 @@
+# webclient_helper.bash - servers for tests/webclient.bats: stdhttpd under
+# systemd-socket-activate, nginx with its own configuration, a scripted
+# server that answers a few requests and closes, and nc capturing requests.
+# Every server listens on 127.0.0.1, runs under timeout, and is stopped by
+# its pid.
+
+WC=$BATS_TEST_DIRNAME/../build/webclient
+STDHTTPD=$BATS_TEST_DIRNAME/../build/stdhttpd
+WC_SERVER_LIFETIME=600	# seconds: an upper bound on the whole suite
+
+# Prints a TCP port in 20000-60000 that nothing on 127.0.0.1 listens on.
+wc_free_port() {
+	local p i
+	for i in $(seq 50); do
+		p=$((20000 + RANDOM % 40000))
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+			echo "$p"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# Waits, boundedly, until 127.0.0.1:PORT accepts connections.
+wc_wait_port() {
+	local i
+	for i in $(seq 100); do
+		(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+		sleep 0.05
+	done
+	echo "nothing listens on port $1" >&2
+	return 1
+}
+
+# Waits, boundedly, until something listens on 127.0.0.1:PORT, without
+# connecting (for servers that count or serve only one connection).
+wc_wait_listen() {
+	local i
+	for i in $(seq 100); do
+		ss -Hltn "sport = :$1" 2>/dev/null | grep -q . && return 0
+		sleep 0.05
+	done
+	echo "nothing listens on port $1" >&2
+	return 1
+}
+
+# Stops a server started here, by pid, and waits for it boundedly.
+wc_stop() {
+	local i
+	[ -n "${1:-}" ] || return 0
+	kill "$1" 2>/dev/null || return 0
+	for i in $(seq 50); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 0.05
+	done
+	kill -9 "$1" 2>/dev/null || true
+}
+
+# wc_start_stdhttpd ROOT STATS: sets SD_PORT and SD_PID.
+wc_start_stdhttpd() {
+	SD_PORT=$(wc_free_port)
+	SYSTEMD_LOG_LEVEL=warning timeout "$WC_SERVER_LIFETIME" \
+	    systemd-socket-activate -l "127.0.0.1:$SD_PORT" --accept --inetd \
+	    "$STDHTTPD" -r "$1" -s "$2" -w /upload/ 3>&- 2>/dev/null &
+	SD_PID=$!
+	wc_wait_port "$SD_PORT"
+}
+
+# wc_start_nginx DIR: serves DIR/www (DIR/www/upload/ takes PUT and
+# DELETE; DIR/www/chunked/ answers chunked); sets NG_PORT and NG_PID.
+wc_start_nginx() {
+	local d=$1
+	NG_PORT=$(wc_free_port)
+	mkdir -p "$d/www/upload" "$d/www/chunked" "$d/tmp"
+	# As root, nginx's workers would run as nobody, who cannot enter the
+	# test's private temporary directory: keep them as root.
+	local user=
+	[ "$(id -u)" -ne 0 ] || user='user root;'
+	cat > "$d/nginx.conf" <<-EOF
+	$user
+	worker_processes 1;
+	error_log $d/error.log;
+	events { worker_connections 64; }
+	http {
+		access_log $d/access.log;
+		client_body_temp_path $d/tmp;
+		proxy_temp_path $d/tmp;
+		fastcgi_temp_path $d/tmp;
+		uwsgi_temp_path $d/tmp;
+		scgi_temp_path $d/tmp;
+		types { text/plain txt; text/html html; }
+		server {
+			listen 127.0.0.1:$NG_PORT;
+			root $d/www;
+			location /upload/ {
+				dav_methods PUT DELETE;
+				create_full_put_path on;
+			}
+			# A body filter drops Content-Length: nginx chunks.
+			location /chunked/ {
+				sub_filter 'zebra' 'ZEBRA';
+				sub_filter_once off;
+				sub_filter_types *;
+			}
+		}
+	}
+	EOF
+	timeout "$WC_SERVER_LIFETIME" nginx -p "$d" -c "$d/nginx.conf" \
+	    -g "daemon off; pid $d/nginx.pid;" 3>&- 2>/dev/null &
+	NG_PID=$!
+	wc_wait_port "$NG_PORT"
+}
+
+# wc_start_script DIR N: a server that answers N requests on the first
+# connection and then closes it, and every request on later ones.  Each
+# answer's body is "answer to TARGET"; DIR/requests gets "CONN TARGET" per
+# request.  With N = 0 the first connection closes after reading the first
+# request head without answering.  Sets SC_PORT and SC_PID.
+wc_start_script() {
+	local d=$1
+	SC_PORT=$(wc_free_port)
+	cat > "$d/server.sh" <<-'EOF'
+	#!/bin/bash
+	d=$1 n=$2
+	conn=$(( $(cat "$d/conns" 2>/dev/null || echo 0) + 1 ))
+	echo "$conn" > "$d/conns"
+	[ "$conn" -gt 1 ] && n=1000000
+	count=0 target=
+	while IFS= read -r line; do
+		line=${line%$'\r'}
+		if [ -z "$target" ]; then
+			target=${line#* } target=${target%% *}
+			continue
+		fi
+		[ -n "$line" ] && continue
+		echo "$conn $target" >> "$d/requests"
+		[ "$n" -eq 0 ] && exit 0
+		body="answer to $target"
+		printf 'HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s' \
+		    "${#body}" "$body"
+		count=$((count + 1)) target=
+		[ "$count" -ge "$n" ] && exit 0
+	done
+	EOF
+	chmod +x "$d/server.sh"
+	timeout "$WC_SERVER_LIFETIME" socat \
+	    "TCP-LISTEN:$SC_PORT,bind=127.0.0.1,reuseaddr,fork" \
+	    "EXEC:$d/server.sh $d $2" 3>&- 2>/dev/null &
+	SC_PID=$!
+	# Not wc_wait_port: a probe would count as the first connection.
+	wc_wait_listen "$SC_PORT"
+}
+
+# wc_capture PORT FILE RESPONSE [NC-FLAG]: nc accepts one connection, sends
+# RESPONSE (a file) and writes what the client sent to FILE.  Sets NC_PID.
+wc_capture() {
+	timeout 20 nc ${4:-} -l 127.0.0.1 "$1" < "$3" > "$2" 3>&- &
+	NC_PID=$!
+	wc_wait_listen "$1"
+}
