@@ -1,0 +1,104 @@
+/*
+ * fuzz_response.c - libFuzzer target for parse_response().
+ *
+ * The first octet says whether the request was HEAD; the rest is the
+ * response.  Besides not crashing, the parser must keep spans inside the
+ * buffer, frame bodies consistently and give an answer that more bytes do
+ * not change.  Built with -DFUZZ_REPLAY it is an ordinary program that
+ * runs the inputs in the files named on its command line.
+ */
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http.h"
+
+int	 LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+/* Aborts unless s lies within buf[0..len). */
+static void
+span_within(struct span s, const char *buf, size_t len)
+{
+	if (s.len > 0 && (s.p < buf || s.p + s.len > buf + len))
+		abort();
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct response	 res, again;
+	const char		*buf;
+	size_t			 used, used2, i;
+	int			 head, rc, rc2;
+
+	if (size == 0)
+		return 0;
+	head = data[0] & 1;
+	buf = (const char *)data + 1;
+	size--;
+
+	rc = parse_response(buf, size, head, &res, &used);
+	if (rc != PARSE_OK) {
+		if (rc != PARSE_AGAIN && rc != 400 && rc != 431)
+			abort();
+		if (size > 0) {
+			rc2 = parse_response(buf, size - 1, head, &again,
+			    &used2);
+			if (rc2 != PARSE_AGAIN && rc2 != rc)
+				abort();
+		}
+		return 0;
+	}
+	if (used == 0 || used > size || res.nheaders > HTTP_MAX_HEADERS)
+		abort();
+	span_within(res.reason, buf, used);
+	for (i = 0; i < res.nheaders; i++) {
+		span_within(res.headers[i].name, buf, used);
+		span_within(res.headers[i].value, buf, used);
+	}
+	if (res.status < 100 || res.status > 999 ||
+	    (res.chunked && res.has_length) ||
+	    (head && (!res.has_length || res.content_length != 0)) ||
+	    (!res.chunked && !res.has_length && res.keep_alive))
+		abort();
+	if (parse_response(buf, used, head, &again, &used2) != PARSE_OK ||
+	    used2 != used)
+		abort();
+	if (parse_response(buf, used - 1, head, &again, &used2) !=
+	    PARSE_AGAIN)
+		abort();
+	return 0;
+}
+
+#ifdef FUZZ_REPLAY
+/* Runs each file named on the command line through the target. */
+int
+main(int argc, char *argv[])
+{
+	FILE	*f;
+	char	*buf = NULL;
+	size_t	 len;
+	long	 n;
+	int	 i, rc = 0;
+
+	for (i = 1; i < argc; i++) {
+		if ((f = fopen(argv[i], "rb")) == NULL ||
+		    fseek(f, 0, SEEK_END) == -1 || (n = ftell(f)) < 0 ||
+		    fseek(f, 0, SEEK_SET) == -1 ||
+		    (buf = malloc((size_t)n + 1)) == NULL ||
+		    (len = fread(buf, 1, (size_t)n, f)) != (size_t)n) {
+			perror(argv[i]);
+			rc = 1;
+		} else
+			(void)LLVMFuzzerTestOneInput((const uint8_t *)buf, len);
+		free(buf);
+		buf = NULL;
+		if (f != NULL)
+			(void)fclose(f);
+	}
+	printf("%d inputs replayed\n", argc - 1);
+	return rc;
+}
+#endif
