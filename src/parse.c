@@ -325,8 +325,6 @@ fields_parse(const char *buf, size_t len, size_t pos, struct header *h,
 	 * past the limit cannot turn a 431 into a 400 as more bytes arrive. */
 	lim = len < HTTP_MAX_HEADER_BLOCK ? len : HTTP_MAX_HEADER_BLOCK;
 	for (;;) {
-		if (pos > lim)
-			return 431;
 		if (pos < lim && buf[pos] != '\r' && buf[pos] != '\n' &&
 		    n == HTTP_MAX_HEADERS)
 			return 431;
@@ -526,7 +524,10 @@ request_derive(struct request *req)
  * head's length, its final empty line included; PARSE_AGAIN when the head
  * is not complete and nothing in it is wrong yet; or the status to answer
  * with: 400, 414, 417, 431, 501 or 505.  Nothing after the head is read.
- * The output parameters are written only on PARSE_OK.
+ * The request line, line end included, may take HTTP_MAX_REQUEST_LINE
+ * octets; the whole head, skipped empty lines included, as *ret_used
+ * counts it, HTTP_MAX_HEADER_BLOCK.  The output parameters are written
+ * only on PARSE_OK.
  */
 int
 parse_request(const char *buf, size_t len, struct request *ret_req,
