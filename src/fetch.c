@@ -231,7 +231,8 @@ fetch_connect(struct conn *c, const struct command *cmd, char *buf,
     size_t size)
 {
 	struct addrinfo	 hints, *res, *ai;
-	int		 rc, err = ECONNREFUSED;
+	char		 where[CLIENT_MAX_HOST + CLIENT_MAX_PORT + 3];
+	int		 rc, err = ECONNREFUSED, v6;
 
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
@@ -254,15 +255,16 @@ fetch_connect(struct conn *c, const struct command *cmd, char *buf,
 	freeaddrinfo(res);
 	if (err == 0)
 		return 0;
+	v6 = strchr(cmd->host, ':') != NULL;
+	(void)snprintf(where, sizeof(where), "%s%s%s:%s", v6 ? "[" : "",
+	    cmd->host, v6 ? "]" : "", cmd->port);
 	if (err == ETIMEDOUT)
-		(void)snprintf(buf, size, "%s:%s: connection timed out after "
-		    "%u s", cmd->host, cmd->port, c->o->timeout_ms / 1000);
+		(void)snprintf(buf, size, "%s: connection timed out after "
+		    "%u s", where, c->o->timeout_ms / 1000);
 	else if (err == ECONNREFUSED)
-		(void)snprintf(buf, size, "%s:%s: connection refused",
-		    cmd->host, cmd->port);
+		(void)snprintf(buf, size, "%s: connection refused", where);
 	else
-		(void)snprintf(buf, size, "%s:%s: %s", cmd->host, cmd->port,
-		    strerror(err));
+		(void)snprintf(buf, size, "%s: %s", where, strerror(err));
 	return -1;
 }
 

@@ -4,7 +4,8 @@
 # Every server listens on 127.0.0.1, runs under timeout, and is stopped by
 # its pid.
 
-WC=$BATS_TEST_DIRNAME/../build/webclient
+# WEBCLIENT= runs the suite against another build (a sanitizer build, say).
+WC=${WEBCLIENT:-$BATS_TEST_DIRNAME/../build/webclient}
 STDHTTPD=$BATS_TEST_DIRNAME/../build/stdhttpd
 WC_SERVER_LIFETIME=600	# seconds: an upper bound on the whole suite
 
