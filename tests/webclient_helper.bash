@@ -9,12 +9,14 @@ WC=${WEBCLIENT:-$BATS_TEST_DIRNAME/../build/webclient}
 STDHTTPD=$BATS_TEST_DIRNAME/../build/stdhttpd
 WC_SERVER_LIFETIME=600	# seconds: an upper bound on the whole suite
 
-# Prints a TCP port in 20000-60000 that nothing on 127.0.0.1 listens on.
+# Prints a TCP port that no socket on this machine uses.  It is below 32768,
+# where the kernel picks the local ports of outgoing connections (and this
+# suite makes many), so that nothing takes it between here and bind().
 wc_free_port() {
 	local p i
 	for i in $(seq 50); do
-		p=$((20000 + RANDOM % 40000))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+		p=$((20000 + RANDOM % 12000))
+		if [ -z "$(ss -Htan "sport = :$p" 2>/dev/null)" ]; then
 			echo "$p"
 			return 0
 		fi
@@ -135,12 +137,24 @@ wc_start_script() {
 		fi
 		[ -n "$line" ] && continue
 		echo "$conn $target" >> "$d/requests"
-		[ "$n" -eq 0 ] && exit 0
+		if [ "$n" -eq 0 ]; then
+			# Close our side first, so socat shuts the connection
+			# down with a FIN, not a reset.
+			exec >&-
+			sleep 0.3
+			exit 0
+		fi
 		body="answer to $target"
 		printf 'HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s' \
 		    "${#body}" "$body"
 		count=$((count + 1)) target=
-		[ "$count" -ge "$n" ] && exit 0
+		if [ "$count" -ge "$n" ]; then
+			# As above: had the script exited at once, socat could
+			# fail writing to it and drop the answers not yet sent.
+			exec >&-
+			sleep 0.3
+			exit 0
+		fi
 	done
 	EOF
 	chmod +x "$d/server.sh"
