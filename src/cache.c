@@ -302,6 +302,7 @@ cache_write(struct cache_writer *w, const void *buf, size_t len)
 int
 cache_commit(struct cache_writer *w)
 {
+	static const char length[] = "\nlength ", checksum[] = "\nchecksum ";
 	char		 head[CACHE_MAX_HEAD], num[CACHE_LENGTH_DIGITS + 1];
 	char		*at;
 	ssize_t		 n;
@@ -310,14 +311,15 @@ cache_commit(struct cache_writer *w)
 	if ((n = pread(w->fd, head, sizeof(head) - 1, 0)) <= 0)
 		goto fail;
 	head[n] = '\0';
-	if ((at = strstr(head, "\nlength ")) == NULL)
+	if ((at = strstr(head, length)) == NULL)
 		goto fail;
+	at += sizeof(length) - 1;
 	(void)snprintf(num, sizeof(num), "%0*llu", CACHE_LENGTH_DIGITS,
 	    (unsigned long long)w->length);
-	if (pwrite(w->fd, num, CACHE_LENGTH_DIGITS, at + 8 - head) !=
+	if (pwrite(w->fd, num, CACHE_LENGTH_DIGITS, at - head) !=
 	    CACHE_LENGTH_DIGITS)
 		goto fail;
-	at += 8 + CACHE_LENGTH_DIGITS + sizeof("\nchecksum ") - 1;
+	at += CACHE_LENGTH_DIGITS + sizeof(checksum) - 1;
 	(void)snprintf(num, sizeof(num), "%0*llx", CACHE_SUM_DIGITS,
 	    (unsigned long long)w->sum);
 	if (pwrite(w->fd, num, CACHE_SUM_DIGITS, at - head) !=

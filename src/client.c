@@ -32,6 +32,7 @@
 #define WC_MAX_COMMANDS		1000000
 #define WC_MAX_STATUS		600
 #define WC_LOG_LINE		(CACHE_MAX_URL + 128)
+#define WC_COPY_BUF		65536	/* standard input to its spool */
 
 struct wc {
 	int		 cmdfile;	/* running a command file */
@@ -270,7 +271,7 @@ wc_cache_dir(const char *opt, char *buf, size_t size)
 static int
 wc_spool_stdin(void)
 {
-	char	 buf[65536];
+	char	 buf[WC_COPY_BUF];
 	FILE	*f;
 	ssize_t	 n;
 

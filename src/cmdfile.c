@@ -207,12 +207,12 @@ cmdfile_parse_line(const char *line, size_t len, struct command *ret,
 int
 cmdfile_parse_url(const char *url, struct command *ret, const char **ret_err)
 {
-	static const char scheme[] = "http://";
+	static const char scheme[] = "http://", tls[] = "https://";
 	struct command	 c;
 	const char	*host, *end, *port = NULL, *path, *hash;
 	size_t		 hlen, plen = 0, len;
 
-	if (strncmp(url, "https://", 8) == 0) {
+	if (strncmp(url, tls, sizeof(tls) - 1) == 0) {
 		*ret_err = "https is not supported";
 		return -1;
 	}

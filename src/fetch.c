@@ -33,6 +33,7 @@
 #define FETCH_MAX_TRIES		2	/* the first, and one retry */
 #define FETCH_USER_AGENT	"webclient/1.0"
 #define FETCH_INDEX_NAME	"index.html"	/* a path ending in '/' */
+#define FETCH_COPY_BUF		65536	/* cached body to its sink */
 
 /* Where the response to job r stands. */
 enum rstate {
@@ -555,7 +556,7 @@ fetch_deliver(struct conn *c, struct job *j, const char *buf, size_t len,
 static int
 fetch_from_cache(struct conn *c, struct job *j)
 {
-	char		 buf[65536];
+	char		 buf[FETCH_COPY_BUF];
 	uint64_t	 left = j->ce.length;
 	ssize_t		 n;
 
