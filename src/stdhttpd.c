@@ -40,20 +40,34 @@ is_socket(int fd)
 }
 
 /*
+ * Whether fd 2 is the connection itself, as xinetd passes it.  A socket
+ * that is not the connection (journald's stream under systemd's
+ * StandardError=journal) is a fine place for diagnostics.
+ */
+static int
+stderr_is_connection(void)
+{
+	struct stat	err, in;
+
+	return fstat(STDERR_FILENO, &err) == 0 && S_ISSOCK(err.st_mode) &&
+	    fstat(STDIN_FILENO, &in) == 0 && err.st_dev == in.st_dev &&
+	    err.st_ino == in.st_ino;
+}
+
+/*
  * Points fd 2 at path (the configured error log), or at /dev/null when fd
- * 2 is the connection itself (xinetd passes the socket as fd 2 too): a
- * diagnostic must never reach the client.
+ * 2 is the connection: a diagnostic must never reach the client.
  */
 static void
-redirect_stderr(const char *path, int fd2_is_socket)
+redirect_stderr(const char *path, int fd2_is_conn)
 {
 	int	fd;
 
-	if (path[0] == '\0' && !fd2_is_socket)
+	if (path[0] == '\0' && !fd2_is_conn)
 		return;
 	fd = path[0] == '\0' ? -1 :
 	    open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-	if (fd < 0 && fd2_is_socket)
+	if (fd < 0 && fd2_is_conn)
 		fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	if (fd >= 0 && fd != STDERR_FILENO) {
 		(void)dup2(fd, STDERR_FILENO);
@@ -112,10 +126,10 @@ main(int argc, char *argv[])
 	struct sigaction	 sa = { .sa_handler = SIG_IGN };
 	struct timeval		 tv;
 	const char		*file = NULL;
-	int			 check = 0, ch, fd2_is_socket, ok;
+	int			 check = 0, ch, fd2_is_conn, ok;
 
-	fd2_is_socket = is_socket(STDERR_FILENO);
-	if (fd2_is_socket)
+	fd2_is_conn = stderr_is_connection();
+	if (fd2_is_conn)
 		redirect_stderr("", 1);
 	config_defaults(&cfg);
 	while ((ch = getopt(argc, argv, "c:r:s:tu:w:")) != -1) {
@@ -169,7 +183,7 @@ main(int argc, char *argv[])
 	}
 
 	if (ok)
-		redirect_stderr(cfg.error_log, fd2_is_socket);
+		redirect_stderr(cfg.error_log, fd2_is_conn);
 	(void)clock_gettime(CLOCK_REALTIME, &conn.opened);
 	(void)snprintf(conn.id, sizeof(conn.id), "%d-%llx", (int)getpid(),
 	    (unsigned long long)conn.opened.tv_sec * 1000000 +
