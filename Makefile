@@ -48,8 +48,12 @@ PROGS	= $(B)/stdhttpd $(B)/stdhttpd-admin $(B)/webclient
 
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+FUZZ_NAMES = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+REPLAY_BIN = $(FUZZ_NAMES:%=$(B)/tests/replay_%)
+FUZZ_BIN = $(FUZZ_NAMES:%=$(B)/fuzz/fuzz_%)
 
-.PHONY: all check run install uninstall clean deps-run deps-check unit
+.PHONY: all check run install uninstall clean deps-run deps-check unit \
+	fuzz fuzz-run asan check-asan
 
 all: $(PROGS)
 
@@ -75,7 +79,53 @@ $(B)/tests/%: tests/unit/%.c tests/unit/unit.h src/*.h $(LIB) | $(B)/tests
 $(B) $(B)/tests:
 	mkdir -p $@
 
-unit: $(UNIT_BIN)
+unit: $(UNIT_BIN) $(REPLAY_BIN)
+
+# Fuzzing.  Each tests/fuzz/fuzz_NAME.c is a libFuzzer target with its seed
+# corpus in tests/fuzz/corpus/NAME/.  make check replays every corpus
+# through an ordinary build (tests/fuzz/replay.c as main), so an input that
+# once crashed stays a test; make fuzz builds the targets with clang and
+# the sanitizers, and make fuzz-run runs each for FUZZ_SECONDS, keeping new
+# inputs and any crash in $(B)/fuzz/.
+FUZZ_SECONDS ?= 60
+FUZZ_CC	?= clang
+FUZZ_FLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
+	     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+
+$(B)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c src/*.h $(LIB) \
+    | $(B)/tests
+	$(CC) $(ALL_CFLAGS) -Isrc $(ALL_LDFLAGS) -o $@ $< tests/fuzz/replay.c \
+	    $(LIB) $(JANSSON_LIBS) $(SYSTEMD_LIBS)
+
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) src/*.h
+	@mkdir -p $(B)/fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(JANSSON_CFLAGS) -Isrc -o $@ $< $(LIB_SRC) \
+	    $(JANSSON_LIBS) $(SYSTEMD_LIBS)
+
+fuzz: $(FUZZ_BIN)
+
+fuzz-run: fuzz
+	@for n in $(FUZZ_NAMES); do \
+	    echo "fuzz_$$n: $(FUZZ_SECONDS) s"; \
+	    mkdir -p $(B)/fuzz/corpus/$$n && \
+	    $(B)/fuzz/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) -max_len=17000 \
+	        -artifact_prefix=$(B)/fuzz/ $(B)/fuzz/corpus/$$n \
+	        tests/fuzz/corpus/$$n 2>$(B)/fuzz/$$n.log || \
+	        { tail -n 30 $(B)/fuzz/$$n.log; exit 1; }; \
+	    tail -n 1 $(B)/fuzz/$$n.log; \
+	done
+
+# All three programs and the unit tests with ASan and UBSan, no recovery;
+# check-asan runs every suite against them.
+ASAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	     -fno-sanitize-recover=all
+
+asan:
+	@$(MAKE) --no-print-directory B=$(B)/asan CFLAGS="$(ASAN_FLAGS)" \
+	    LDFLAGS="-fsanitize=address,undefined" all unit
+
+check-asan: deps-check asan
+	@STDHTTPD_BUILD=$(B)/asan tests/run
 
 deps-run:
 	@tests/deps.sh run

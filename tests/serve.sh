@@ -15,6 +15,8 @@ for p in "$port" "$admin_port"; do
 	fi
 done
 mkdir -p stats www/upload
+# The 100-file site that tests/testsite.cmd fetches with webclient.
+[ -d www/testsite ] || tests/gen-testsite.sh >/dev/null
 build/stdhttpd -t -c stdhttpd.conf
 export SYSTEMD_LOG_LEVEL=${SYSTEMD_LOG_LEVEL:-warning}
 admin_pid=

@@ -4,8 +4,7 @@
  * The first octet picks the size of the pieces the body arrives in; the
  * rest is the body.  Decoding it whole and in pieces must give the same
  * result, the same data and the same count of octets used, whatever the
- * input.  Built with -DFUZZ_REPLAY it is an ordinary program that runs the
- * inputs in the files named on its command line.
+ * input.
  */
 
 #include <stdint.h>
@@ -84,34 +83,3 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(pieces.data);
 	return 0;
 }
-
-#ifdef FUZZ_REPLAY
-/* Runs each file named on the command line through the target. */
-int
-main(int argc, char *argv[])
-{
-	FILE	*f;
-	char	*buf = NULL;
-	size_t	 len;
-	long	 n;
-	int	 i, rc = 0;
-
-	for (i = 1; i < argc; i++) {
-		if ((f = fopen(argv[i], "rb")) == NULL ||
-		    fseek(f, 0, SEEK_END) == -1 || (n = ftell(f)) < 0 ||
-		    fseek(f, 0, SEEK_SET) == -1 ||
-		    (buf = malloc((size_t)n + 1)) == NULL ||
-		    (len = fread(buf, 1, (size_t)n, f)) != (size_t)n) {
-			perror(argv[i]);
-			rc = 1;
-		} else
-			(void)LLVMFuzzerTestOneInput((const uint8_t *)buf, len);
-		free(buf);
-		buf = NULL;
-		if (f != NULL)
-			(void)fclose(f);
-	}
-	printf("%d inputs replayed\n", argc - 1);
-	return rc;
-}
-#endif

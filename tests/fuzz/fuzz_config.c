@@ -4,11 +4,6 @@
  * or a one-line error, never a crash or an unterminated string.  The
  * input reaches config_load() through a memfd so that the real read loop,
  * lines straddling reads included, is what gets fuzzed.
- *
- * Build with clang -fsanitize=fuzzer,address,undefined; built with
- * -DFUZZ_REPLAY instead, main() runs each file named on the command line
- * through the same checks, which is how an ordinary build replays the
- * corpus.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,9 +15,6 @@
 #include <unistd.h>
 
 #include "http.h"
-
-/* Large enough for any corpus file; the fuzzer keeps inputs smaller. */
-#define FUZZ_REPLAY_MAX	(1 << 20)
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -114,24 +106,3 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)mime_type(&c, name);
 	return 0;
 }
-
-#ifdef FUZZ_REPLAY
-int
-main(int argc, char *argv[])
-{
-	static uint8_t	buf[FUZZ_REPLAY_MAX];
-	ssize_t		n;
-	int		i, fd;
-
-	for (i = 1; i < argc; i++) {
-		if ((fd = open(argv[i], O_RDONLY)) == -1 ||
-		    (n = read(fd, buf, sizeof(buf))) == -1) {
-			perror(argv[i]);
-			return 1;
-		}
-		(void)close(fd);
-		(void)LLVMFuzzerTestOneInput(buf, (size_t)n);
-	}
-	return 0;
-}
-#endif
