@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "http.h"
@@ -937,33 +938,22 @@ read_file(const char *path, char *buf, size_t cap, size_t *ret_len)
 }
 
 /*
- * The liveness test for agg->alive: pid runs, is a stdhttpd, and started no
- * later than the open record (+1 s, as btime is rounded to the second), so a
- * reused pid does not count.  Reads /proc.
+ * The liveness test for agg->alive: pid runs (a zombie does not), is a
+ * stdhttpd, and started no later than the open record (+1 s of tolerance
+ * for clock steps), so a reused pid does not count.  Reads /proc.
  */
 int
 agg_pid_alive(pid_t pid, int64_t open_us, void *arg)
 {
-	static int64_t btime = -1;
-	char path[64], buf[1024], *p, *nl;
+	char path[64], buf[1024], *p;
+	struct timespec real, boot;
+	int64_t boot_us;
 	size_t len, field;
 	uint64_t start;
-	long tck;
 	struct span sp;
+	long tck;
 
 	(void)arg;
-	if (btime < 0) {
-		if (read_file("/proc/stat", buf, sizeof(buf), &len) == -1 ||
-		    (p = strstr(buf, "\nbtime ")) == NULL)
-			return 1;	/* cannot tell: keep counting it */
-		p += sizeof("\nbtime ") - 1;
-		nl = strchr(p, '\n');
-		sp.p = p;
-		sp.len = nl ? (size_t)(nl - p) : strlen(p);
-		if (util_parse_u64(sp, INT64_MAX / US_PER_SEC, &start) == -1)
-			return 1;
-		btime = (int64_t)start;
-	}
 	if (snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid) >=
 	    (int)sizeof(path))
 		return 0;
@@ -976,6 +966,9 @@ agg_pid_alive(pid_t pid, int64_t open_us, void *arg)
 	if (read_file(path, buf, sizeof(buf), &len) == -1 ||
 	    (p = strrchr(buf, ')')) == NULL)
 		return 0;
+	/* A killed handler its parent has not reaped yet is a zombie. */
+	if (p[1] != ' ' || p[2] == 'Z' || p[2] == 'X' || p[2] == 'x')
+		return 0;
 	/* After "pid (comm)" come fields 3, 4, ...: starttime is field 22. */
 	for (field = 2; field < 22; field++) {
 		if ((p = strchr(p + 1, ' ')) == NULL)
@@ -987,8 +980,18 @@ agg_pid_alive(pid_t pid, int64_t open_us, void *arg)
 	if (util_parse_u64(sp, UINT64_MAX, &start) == -1 ||
 	    (tck = sysconf(_SC_CLK_TCK)) <= 0)
 		return 0;
-	return btime * US_PER_SEC + (int64_t)(start / (uint64_t)tck) *
-	    US_PER_SEC + (int64_t)(start % (uint64_t)tck) * US_PER_SEC / tck <=
+	/*
+	 * The boot time from the two clocks rather than btime in /proc/stat:
+	 * the same instant, without its rounding to a second, and without
+	 * reading a file whose interrupt line runs to many kilobytes.
+	 */
+	if (clock_gettime(CLOCK_REALTIME, &real) == -1 ||
+	    clock_gettime(CLOCK_BOOTTIME, &boot) == -1)
+		return 1;	/* cannot tell: keep counting it */
+	boot_us = (real.tv_sec - boot.tv_sec) * US_PER_SEC +
+	    (real.tv_nsec - boot.tv_nsec) / 1000;
+	return boot_us + (int64_t)(start / (uint64_t)tck) * US_PER_SEC +
+	    (int64_t)(start % (uint64_t)tck) * US_PER_SEC / tck <=
 	    open_us + US_PER_SEC;
 }
 
