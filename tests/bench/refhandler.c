@@ -33,16 +33,28 @@ static size_t	 lines_len;
 static int	 stats_fd = -1;
 static unsigned	 seq;
 
-/* Whether the head [p, p + len) asks to close (case-insensitively). */
+/*
+ * Whether the head [p, p + len) has a field "Connection: close", with any
+ * spaces or tabs before the value (RFC 9112 section 5).  A list such as
+ * "keep-alive, close" is beyond the floor's needs.
+ */
 static int
 wants_close(const char *p, size_t len)
 {
-	static const char	name[] = "\nconnection: close";
-	size_t			i;
+	static const char	name[] = "\nconnection:";
+	static const char	value[] = "close";
+	size_t			i, j;
 
-	for (i = 0; i + sizeof(name) - 1 <= len; i++)
-		if (strncasecmp(p + i, name, sizeof(name) - 1) == 0)
+	for (i = 0; i + sizeof(name) - 1 <= len; i++) {
+		if (strncasecmp(p + i, name, sizeof(name) - 1) != 0)
+			continue;
+		j = i + sizeof(name) - 1;
+		while (j < len && (p[j] == ' ' || p[j] == '\t'))
+			j++;
+		if (j + sizeof(value) - 1 <= len &&
+		    strncasecmp(p + j, value, sizeof(value) - 1) == 0)
 			return 1;
+	}
 	return 0;
 }
 
