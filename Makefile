@@ -249,3 +249,11 @@ uninstall: stage
 	    rmdir "$$d" 2>/dev/null || true; done
 
 .PHONY: stage
+
+# The side-by-side benchmark against the reference handler and the peers,
+# and the admin benchmark; not part of check.  Needs root (it installs wrk,
+# nginx, lighttpd, busybox, micro-httpd) and about 15 minutes; the table
+# goes to $(B)/bench/results.md.
+.PHONY: bench
+bench:
+	@OUT=$(B)/bench tests/bench/bench.sh
