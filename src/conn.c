@@ -11,11 +11,14 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "handler.h"
 
 #define CONN_MS_PER_S	1000
+#define CONN_LINGER_MS	2000		/* draining after a refusal, at most */
+#define CONN_LINGER_BYTES (1 << 20)	/* ... and at most this much */
 
 /* Milliseconds on a clock that never jumps; the coarse one is enough for
  * timeouts and costs no system call. */
@@ -173,10 +176,14 @@ body_next(struct conn *c, const char **ret_p, int may_read)
 		if (avail > 0 && c->req.chunked) {
 			rc = chunked_decode(&c->chunk, c->in + c->pos, avail,
 			    &used, &data);
+			if (rc >= 400) {
+				/* The framing is lost: nothing after this
+				 * point is a request. */
+				c->pos = c->in_len;
+				return body_fail(c, rc);
+			}
 			*ret_p = c->in + c->pos;
 			c->pos += used;
-			if (rc >= 400)
-				return body_fail(c, rc);
 			if (rc == PARSE_OK)
 				c->body_done = 1;
 			c->reply.bytes_in += data;
@@ -356,6 +363,33 @@ compact(struct conn *c)
 }
 
 /*
+ * Closing a socket that still has unread input makes the kernel reset the
+ * connection, and the reset can destroy the response before the client
+ * reads it.  After refusing a request the client may still be sending (the
+ * rest of a body over max_body, a header past the limit), so stop sending,
+ * then read and drop what comes, briefly, before closing.
+ */
+static void
+linger(struct conn *c)
+{
+	struct pollfd	pfd = { .fd = c->in_fd, .events = POLLIN };
+	int64_t		deadline = now_ms() + CONN_LINGER_MS;
+	size_t		total = 0;
+	ssize_t		n;
+
+	if (!c->is_socket || c->gone || c->reply.status < 400 ||
+	    shutdown(c->out_fd, SHUT_WR) == -1)
+		return;
+	while (total < CONN_LINGER_BYTES && now_ms() < deadline) {
+		if (poll(&pfd, 1, (int)(deadline - now_ms())) <= 0)
+			break;
+		if ((n = read(c->in_fd, c->in, sizeof(c->in))) <= 0)
+			break;
+		total += (size_t)n;
+	}
+}
+
+/*
  * Serves requests from c->in_fd until the client leaves, asks to close, a
  * timeout fires or an error breaks the framing.  Returns the exit status
  * for the process: EXIT_OK, or EXIT_CLIENT after a timeout or a malformed
@@ -396,6 +430,8 @@ conn_serve(struct conn *c)
 		compact(c);
 	}
 	(void)respond_flush(c, 0);
+	(void)stats_flush(c);
+	linger(c);
 	stats_close_record(c);
 	(void)stats_flush(c);
 	return status;
