@@ -211,7 +211,7 @@ serve(int lfd, struct agg *a, const char *ckpt)
 	struct client *map[ADMIN_MAX_CLIENTS + 1];
 	struct timespec tick = { 0, ADMIN_TICK_MS * 1000000L };
 	int64_t started = time(NULL), now, saved = now_ms();
-	uint64_t saved_offset = a->offset, saved_records = a->c.records;
+	uint64_t saved_offset = a->cur.offset, saved_records = a->c.records;
 	sigset_t mask;
 	size_t i, n;
 	struct client *c;
@@ -257,10 +257,10 @@ serve(int lfd, struct agg *a, const char *ckpt)
 			fprintf(stderr, "stdhttpd-admin: %s: %s\n", a->path,
 			    strerror(errno));
 		if (now - saved >= ADMIN_CHECKPOINT_MS &&
-		    (a->offset != saved_offset || a->c.records != saved_records)) {
+		    (a->cur.offset != saved_offset || a->c.records != saved_records)) {
 			checkpoint(a, ckpt);
 			saved = now;
-			saved_offset = a->offset;
+			saved_offset = a->cur.offset;
 			saved_records = a->c.records;
 		}
 	}
@@ -333,7 +333,7 @@ main(int argc, char *argv[])
 	a->alive = agg_pid_alive;
 	if (agg_checkpoint_load(a, ckpt) == 0)
 		fprintf(stderr, "stdhttpd-admin: resumed %s at offset %llu\n",
-		    stats, (unsigned long long)a->offset);
+		    stats, (unsigned long long)a->cur.offset);
 	if (agg_follow(a) == -1)
 		fprintf(stderr, "stdhttpd-admin: %s: %s\n", stats,
 		    strerror(errno));

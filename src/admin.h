@@ -94,18 +94,28 @@ struct agg_counts {
 /* Says whether a handler pid that opened a connection at open_us still runs. */
 typedef int	(*agg_alive_fn)(pid_t pid, int64_t open_us, void *arg);
 
-/* The aggregates plus the state of following one stats file. */
-struct agg {
-	struct agg_counts c;
-
-	char		path[PATH_MAX];
-	int		fd;		/* -1 while the file does not exist */
+/* One stats file being read: the current one, or the one rotated away. */
+struct agg_src {
+	int		fd;		/* -1 while there is none */
 	dev_t		dev;
 	ino_t		ino;
 	uint64_t	offset;		/* after the last whole line read */
 	char	       *buf;		/* AGG_READ_SIZE + AGG_LINE_MAX */
 	size_t		have;		/* bytes of a partial line in buf */
 	int		skipping;	/* inside an overlong line */
+};
+
+/* How long a rotated file is still read after it last grew. */
+#define AGG_OLD_QUIET_SEC	120
+
+/* The aggregates plus the state of following one stats file. */
+struct agg {
+	struct agg_counts c;
+
+	char		path[PATH_MAX];
+	struct agg_src	cur;
+	struct agg_src	old;
+	int64_t		old_active;	/* when old last grew, monotonic s */
 	int		rotations;
 	int		truncations;
 

@@ -240,7 +240,7 @@ cmd_stats(struct admincmd *cl, struct agg *a, int64_t now)
 	(void)json_object_set_new(o, "last_record",
 	    json_string(c->last_ts[0] ? c->last_ts : "-"));
 	(void)json_object_set_new(o, "stats_file", json_string(a->path));
-	set_u64(o, "offset", a->offset);
+	set_u64(o, "offset", a->cur.offset);
 	return o;
 }
 

@@ -98,9 +98,12 @@ static void	conn_rebuild(struct agg_counts *);
 static void	conn_open(struct agg *, const char *, size_t, pid_t, int64_t);
 static void	conn_close(struct agg_counts *, const char *, size_t);
 static int	apply(struct agg *, const struct rec *);
-static void	take_lines(struct agg *, size_t);
-static int	read_to_eof(struct agg *);
+static void	take_lines(struct agg *, struct agg_src *, size_t);
+static int64_t	read_to_eof(struct agg *, struct agg_src *);
+static void	src_reset(struct agg_src *);
 static int	open_path(struct agg *);
+static void	old_retire(struct agg *);
+static int64_t	mono_sec(void);
 static uint64_t	fnv(uint64_t, const char *, size_t);
 static int	tail_hash(int, uint64_t, uint64_t *);
 static int	read_file(const char *, char *, size_t, size_t *);
@@ -759,30 +762,30 @@ agg_line(struct agg *a, const char *line, size_t len)
 	return -1;
 }
 
-/* Counts the whole lines among the n new bytes at buf + have. */
+/* Counts the whole lines among the n new bytes at src->buf + have. */
 static void
-take_lines(struct agg *a, size_t n)
+take_lines(struct agg *a, struct agg_src *src, size_t n)
 {
-	char *p = a->buf, *end = a->buf + a->have + n, *nl;
+	char *p = src->buf, *end = src->buf + src->have + n, *nl;
 
 	while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-		if (a->skipping)
-			a->skipping = 0;
+		if (src->skipping)
+			src->skipping = 0;
 		else
 			(void)agg_line(a, p, (size_t)(nl - p));
-		a->offset += (uint64_t)(nl + 1 - p);
+		src->offset += (uint64_t)(nl + 1 - p);
 		p = nl + 1;
 	}
-	a->have = (size_t)(end - p);
-	if (a->have > AGG_LINE_MAX || (a->skipping && a->have > 0)) {
-		if (!a->skipping)
+	src->have = (size_t)(end - p);
+	if (src->have > AGG_LINE_MAX || (src->skipping && src->have > 0)) {
+		if (!src->skipping)
 			a->c.bad++;
-		a->skipping = 1;
-		a->offset += a->have;
-		a->have = 0;
+		src->skipping = 1;
+		src->offset += src->have;
+		src->have = 0;
 		return;
 	}
-	memmove(a->buf, p, a->have);
+	memmove(src->buf, p, src->have);
 }
 
 /*
@@ -796,30 +799,41 @@ agg_feed(struct agg *a, const char *data, size_t len)
 
 	while (len > 0) {
 		n = len < AGG_READ_SIZE ? len : AGG_READ_SIZE;
-		memcpy(a->buf + a->have, data, n);
-		take_lines(a, n);
+		memcpy(a->cur.buf + a->cur.have, data, n);
+		take_lines(a, &a->cur, n);
 		data += n;
 		len -= n;
 	}
 	return 0;
 }
 
-static int
-read_to_eof(struct agg *a)
+/* Reads src to its end; returns how many bytes, or -1 with errno. */
+static int64_t
+read_to_eof(struct agg *a, struct agg_src *src)
 {
+	int64_t total = 0;
 	ssize_t n;
 
 	for (;;) {
-		n = pread(a->fd, a->buf + a->have, AGG_READ_SIZE,
-		    (off_t)(a->offset + a->have));
+		n = pread(src->fd, src->buf + src->have, AGG_READ_SIZE,
+		    (off_t)(src->offset + src->have));
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1)
 			return -1;
 		if (n == 0)
-			return 0;
-		take_lines(a, (size_t)n);
+			return total;
+		total += n;
+		take_lines(a, src, (size_t)n);
 	}
+}
+
+static void
+src_reset(struct agg_src *src)
+{
+	src->offset = 0;
+	src->have = 0;
+	src->skipping = 0;
 }
 
 static int
@@ -827,62 +841,94 @@ open_path(struct agg *a)
 {
 	struct stat st;
 
-	if ((a->fd = open(a->path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((a->cur.fd = open(a->path, O_RDONLY | O_CLOEXEC)) == -1)
 		return -1;
-	if (fstat(a->fd, &st) == -1) {
-		(void)close(a->fd);
-		a->fd = -1;
+	if (fstat(a->cur.fd, &st) == -1) {
+		(void)close(a->cur.fd);
+		a->cur.fd = -1;
 		return -1;
 	}
-	a->dev = st.st_dev;
-	a->ino = st.st_ino;
-	a->offset = 0;
-	a->have = 0;
-	a->skipping = 0;
+	a->cur.dev = st.st_dev;
+	a->cur.ino = st.st_ino;
+	src_reset(&a->cur);
 	return 0;
+}
+
+/* Stops following the rotated file; a torn last line in it is bad. */
+static void
+old_retire(struct agg *a)
+{
+	if (a->old.fd == -1)
+		return;
+	if (a->old.have > 0 && !a->old.skipping)
+		a->c.bad++;
+	(void)close(a->old.fd);
+	a->old.fd = -1;
+	src_reset(&a->old);
+}
+
+static int64_t
+mono_sec(void)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
 }
 
 /*
  * Reads what was appended to the stats file since the last call.  When the
  * file shrank below the offset (truncated) it starts again from its
- * beginning; when the path names another file (rotated) it finishes the old
- * one, counting a torn last line as bad, and continues with the new one.  A
- * missing file is not an error: it may not have been written yet.  Returns
- * 0, or -1 with errno when reading failed.
+ * beginning.  When the path names another file (rotated) it continues with
+ * the new one but keeps reading the old one until it has been quiet for
+ * AGG_OLD_QUIET_SEC, since a handler appends to the file it opened when its
+ * connection began.  A missing file is not an error: it may not have been
+ * written yet.  Returns 0, or -1 with errno when reading failed.
  */
 int
 agg_follow(struct agg *a)
 {
 	struct stat st;
+	int64_t n;
 
-	if (a->fd == -1 && open_path(a) == -1)
+	if (a->old.fd != -1) {
+		if ((n = read_to_eof(a, &a->old)) > 0)
+			a->old_active = mono_sec();
+		if (n == -1 || mono_sec() - a->old_active >= AGG_OLD_QUIET_SEC)
+			old_retire(a);
+	}
+	if (a->cur.fd == -1 && open_path(a) == -1)
 		return errno == ENOENT ? 0 : -1;
-	if (read_to_eof(a) == -1)
+	if (read_to_eof(a, &a->cur) == -1)
 		return -1;
-	if (fstat(a->fd, &st) == 0 && (uint64_t)st.st_size < a->offset) {
+	if (fstat(a->cur.fd, &st) == 0 &&
+	    (uint64_t)st.st_size < a->cur.offset) {
 		a->truncations++;
-		a->offset = 0;
-		a->have = 0;
-		a->skipping = 0;
-		if (read_to_eof(a) == -1)
+		src_reset(&a->cur);
+		if (read_to_eof(a, &a->cur) == -1)
 			return -1;
 	}
-	if (stat(a->path, &st) == 0 && st.st_dev == a->dev &&
-	    st.st_ino == a->ino)
+	if (stat(a->path, &st) == 0 && st.st_dev == a->cur.dev &&
+	    st.st_ino == a->cur.ino)
 		return 0;
-	/* Rotated, or removed: drain the old file, then take the new one. */
-	if (read_to_eof(a) == -1)
+	/* Rotated, or removed: the current file becomes the old one. */
+	if (read_to_eof(a, &a->cur) == -1)
 		return -1;
-	if (a->have > 0 && !a->skipping)
-		a->c.bad++;
-	(void)close(a->fd);
-	a->fd = -1;
-	a->have = 0;
-	a->offset = 0;
+	old_retire(a);
+	memcpy(a->old.buf, a->cur.buf, a->cur.have);
+	a->old.fd = a->cur.fd;
+	a->old.dev = a->cur.dev;
+	a->old.ino = a->cur.ino;
+	a->old.offset = a->cur.offset;
+	a->old.have = a->cur.have;
+	a->old.skipping = a->cur.skipping;
+	a->old_active = mono_sec();
+	a->cur.fd = -1;
+	src_reset(&a->cur);
 	a->rotations++;
 	if (open_path(a) == -1)
 		return errno == ENOENT ? 0 : -1;
-	return read_to_eof(a);
+	return read_to_eof(a, &a->cur) == -1 ? -1 : 0;
 }
 
 /*
@@ -1010,12 +1056,14 @@ agg_new(const char *path)
 	}
 	if ((a = calloc(1, sizeof(*a))) == NULL)
 		return NULL;
-	if ((a->buf = malloc(AGG_READ_SIZE + AGG_LINE_MAX + 1)) == NULL) {
+	if ((a->cur.buf = malloc(AGG_READ_SIZE + AGG_LINE_MAX + 1)) == NULL ||
+	    (a->old.buf = malloc(AGG_READ_SIZE + AGG_LINE_MAX + 1)) == NULL) {
+		free(a->cur.buf);
 		free(a);
 		return NULL;
 	}
 	memcpy(a->path, path, strlen(path) + 1);
-	a->fd = -1;
+	a->cur.fd = a->old.fd = -1;
 	return a;
 }
 
@@ -1024,9 +1072,12 @@ agg_free(struct agg *a)
 {
 	if (a == NULL)
 		return;
-	if (a->fd != -1)
-		(void)close(a->fd);
-	free(a->buf);
+	if (a->cur.fd != -1)
+		(void)close(a->cur.fd);
+	if (a->old.fd != -1)
+		(void)close(a->old.fd);
+	free(a->cur.buf);
+	free(a->old.buf);
 	free(a);
 }
 
@@ -1070,15 +1121,15 @@ agg_checkpoint_save(const struct agg *a, const char *path)
 	ssize_t n;
 	int fd, rc = -1;
 
-	if (a->fd == -1)
+	if (a->cur.fd == -1)
 		return 0;
 	memset(&h, 0, sizeof(h));
 	memcpy(h.magic, AGG_CKPT_MAGIC, sizeof(AGG_CKPT_MAGIC));
 	h.size = sizeof(a->c);
-	h.dev = (uint64_t)a->dev;
-	h.ino = (uint64_t)a->ino;
-	h.offset = a->offset;
-	if (tail_hash(a->fd, a->offset, &h.tailhash) == -1)
+	h.dev = (uint64_t)a->cur.dev;
+	h.ino = (uint64_t)a->cur.ino;
+	h.offset = a->cur.offset;
+	if (tail_hash(a->cur.fd, a->cur.offset, &h.tailhash) == -1)
 		return -1;
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
 		errno = ENAMETOOLONG;
@@ -1149,15 +1200,15 @@ agg_checkpoint_load(struct agg *a, const char *path)
 			goto out;
 		}
 	memcpy(&a->c, c, sizeof(*c));
-	if (a->fd != -1)
-		(void)close(a->fd);
-	a->fd = sfd;
+	if (a->cur.fd != -1)
+		(void)close(a->cur.fd);
+	a->cur.fd = sfd;
 	sfd = -1;
-	a->dev = st.st_dev;
-	a->ino = st.st_ino;
-	a->offset = h.offset;
-	a->have = 0;
-	a->skipping = 0;
+	a->cur.dev = st.st_dev;
+	a->cur.ino = st.st_ino;
+	a->cur.offset = h.offset;
+	a->cur.have = 0;
+	a->cur.skipping = 0;
 	rc = 0;
 out:
 	free(c);

@@ -12,7 +12,7 @@ setup() {
 	mkdir -p "$DIR/stats"
 	STATS=$DIR/stats/stats.jsonl
 	HTTP_PORT=$(free_port)
-	start_handler "$HTTP_PORT" -r "$DIR/www" -s "$STATS" -w /upload/
+	start_http "$HTTP_PORT" -r "$DIR/www" -s "$STATS" -w /upload/
 	start_admin "$STATS"
 }
 
@@ -113,6 +113,22 @@ teardown() {
 	wait "$traffic"
 	until_answer 'request stats' \
 	    "$(printf '%s\n' 'GET: 40' 'total: 40' END)"
+}
+
+@test "a connection that spans a rotation keeps writing and is counted" {
+	exec 5<>"/dev/tcp/127.0.0.1/$HTTP_PORT"
+	printf 'GET / HTTP/1.1\r\nHost: a\r\n\r\n' >&5
+	until_answer 'request stats' "$(printf '%s\n' 'GET: 1' 'total: 1' END)"
+	mv "$STATS" "$STATS.1"
+	get / -I
+	until_answer 'request stats' \
+	    "$(printf '%s\n' 'GET: 1' 'HEAD: 1' 'total: 2' END)"
+	printf 'GET /hello.txt HTTP/1.1\r\nHost: a\r\n\r\n' >&5
+	until_answer 'request stats' \
+	    "$(printf '%s\n' 'GET: 2' 'HEAD: 1' 'total: 3' END)"
+	exec 5>&-
+	until_answer 'number of connected clients' \
+	    "$(printf '%s\n' 'connected_clients: 0' END)"
 }
 
 @test "truncation of the stats file keeps the counts read before it" {
@@ -245,7 +261,7 @@ teardown() {
 	    >"$DIR/prom/log" 2>&1 &
 	PROM_PID=$!
 	q='stdhttpd_requests_total{method="GET"}'
-	for i in $(seq 150); do
+	for i in $(seq 300); do
 		got=$(curl -s --max-time 2 -G \
 		    "http://127.0.0.1:$prom_port/api/v1/query" \
 		    --data-urlencode "query=$q" |
@@ -297,7 +313,7 @@ teardown() {
 	timeout 60 systemd-socket-activate -l "127.0.0.1:$port" --inetd \
 	    "$ADMIN" -s "$STATS" 3>&- 2>>"$BATS_FILE_TMPDIR/admin.log" &
 	pid=$!
-	wait_port "$port"
+	wait_listen "$port"
 	run bash -c "printf 'health\r\nquit\r\n' |
 	    timeout 5 nc -N -w 5 127.0.0.1 $port | tr -d '\r'"
 	stop_pid "$pid"

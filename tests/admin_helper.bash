@@ -6,8 +6,31 @@ load helper
 
 ADMIN=$TOP/build/stdhttpd-admin
 
+# wait_listen PORT: until 127.0.0.1:PORT accepts, at most 30 s (a loaded
+# machine can take seconds to start an activator).
+wait_listen() {
+	local i
+	for i in $(seq 300); do
+		(exec 9<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "port $1 never opened" >&2
+	return 1
+}
+
+# start_http PORT ARGS...: the handler, one process per connection on
+# fd 0/1, as start_handler does, with the longer wait.  Sets HANDLER_PID.
+start_http() {
+	local port=$1
+	shift
+	timeout 300 systemd-socket-activate -l "127.0.0.1:$port" --accept \
+	    --inetd "$STDHTTPD" "$@" 3>&- 2>>"$BATS_FILE_TMPDIR/activate.log" &
+	HANDLER_PID=$!
+	wait_listen "$port"
+}
+
 # start_admin STATS [ARGS...]: the admin on a free port; it is exec'd on the
-# first connection, which wait_port makes.  Sets ADMIN_PORT and ADMIN_PID.
+# first connection, which wait_listen makes.  Sets ADMIN_PORT and ADMIN_PID.
 start_admin() {
 	local stats=$1
 	shift
@@ -15,7 +38,7 @@ start_admin() {
 	timeout 300 systemd-socket-activate -l "127.0.0.1:$ADMIN_PORT" \
 	    "$ADMIN" -s "$stats" "$@" 3>&- 2>>"$BATS_FILE_TMPDIR/admin.log" &
 	ADMIN_PID=$!
-	wait_port "$ADMIN_PORT"
+	wait_listen "$ADMIN_PORT"
 }
 
 # ask COMMAND...: each command on its own line to the admin; prints every

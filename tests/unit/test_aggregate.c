@@ -363,6 +363,11 @@ follow_survives_truncation_and_rotation(void)
 	CHECK_INT(a->c.method[2], 1);
 	CHECK_INT(a->c.method[4], 1);
 	CHECK_INT(a->c.bad, 0);
+	/* A handler that opened the old file before the rotation. */
+	write_all(old, REQ("OPTIONS", 200, "", 1), O_APPEND);
+	CHECK_INT(agg_follow(a), 0);
+	CHECK_INT(a->c.requests, 7);
+	CHECK_INT(a->c.method[5], 1);
 	agg_free(a);
 	(void)unlink(old);
 	(void)unlink(path);
