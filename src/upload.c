@@ -71,11 +71,18 @@ open_parent(struct conn *c, const char **ret_name, int *ret_status)
 	return open_dir(c, (size_t)(slash - c->path), ret_status);
 }
 
-/* Answers an error before the body was read; the body is dropped if it
- * is already buffered, or else the connection closes. */
+/*
+ * Answers an error; a body not read yet is dropped if it is already
+ * buffered, or else the connection closes.  499 (the client left mid-body)
+ * is only recorded: there is nobody to answer.
+ */
 static void
 refuse(struct conn *c, int status)
 {
+	if (status == 499) {
+		c->reply.status = 499;
+		return;
+	}
 	(void)conn_discard(c, 0);
 	if (status == 405)
 		respond_error_header(c, 405, "Allow",
@@ -228,10 +235,7 @@ upload_put(struct conn *c)
 	}
 	goto out;
 fail:
-	if (status == 499)
-		c->reply.status = 499;	/* nobody to answer */
-	else
-		refuse(c, status);
+	refuse(c, status);
 out:
 	if (fd >= 0)
 		(void)close(fd);
@@ -298,10 +302,7 @@ upload_post(struct conn *c)
 	created(c, loc);
 	goto out;
 fail:
-	if (status == 499)
-		c->reply.status = 499;
-	else
-		refuse(c, status);
+	refuse(c, status);
 out:
 	if (fd >= 0)
 		(void)close(fd);
