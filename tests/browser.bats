@@ -12,21 +12,21 @@ setup_file() {
 	command -v systemd-socket-activate >/dev/null ||
 	    skip "systemd-socket-activate missing (package systemd)"
 	local t=$BATS_FILE_TMPDIR
-	cp -r "$DEPLOY_TOP/www" "$t/www"
-	mkdir -p "$t/stats" "$DEPLOY_TOP/build/browser"
+	cp -r "$TOP/www" "$t/www"
+	mkdir -p "$t/stats" "$TOP/build/browser"
 	sed -e "s|^root[[:space:]].*|root $t/www|" \
 	    -e "s|^stats[[:space:]].*|stats $t/stats/stats.jsonl|" \
-	    "$DEPLOY_TOP/stdhttpd.conf" >"$t/stdhttpd.conf"
-	export PORT=$(deploy_free_port) ART=$DEPLOY_TOP/build/browser
+	    "$TOP/stdhttpd.conf" >"$t/stdhttpd.conf"
+	export PORT=$(free_port) ART=$TOP/build/browser
 	timeout 300 systemd-socket-activate -l "127.0.0.1:$PORT" --accept \
-	    --inetd "$DEPLOY_TOP/build/stdhttpd" -c "$t/stdhttpd.conf" \
+	    --inetd "$STDHTTPD" -c "$t/stdhttpd.conf" \
 	    2>"$t/activate.log" 3>&- &
 	export ACTIVATE_PID=$!
-	deploy_wait 5 deploy_port_open "$PORT"
+	wait_port "$PORT"
 }
 
 teardown_file() {
-	deploy_stop "${ACTIVATE_PID:-}"
+	stop_pid "${ACTIVATE_PID:-}"
 }
 
 # chrome MODE URL: headless Chromium, offline, a fresh profile each time.
@@ -93,7 +93,7 @@ attr() {
 }
 
 @test "the butterfly page needs nothing from another site" {
-	run grep -Eo '(src|href|url)[=(]"?[a-z]+://' "$DEPLOY_TOP/www/index.html"
+	run grep -Eo '(src|href|url)[=(]"?[a-z]+://' "$TOP/www/index.html"
 	assert_output ''
 	# What Chromium drew above came from stdhttpd.
 	run grep -c '"method":"GET","target":"/",.*"status":200' \

@@ -1,18 +1,16 @@
 # Shared pieces of the deployment suites (units, nspawn, xinetd, browser):
-# where the tree is, a private "make install", free loopback ports, bounded
-# waits, and stopping what a suite started by its pid.
+# a private "make install", bounded waits, admin queries and the cgroups of
+# systemd-nspawn.  Ports and stopping by pid come from helper.bash.
 
-load /usr/lib/bats/bats-support/load
-load /usr/lib/bats/bats-assert/load
+load helper
 
-DEPLOY_TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 export SYSTEMD_LOG_LEVEL=warning
 
 # deploy_install DESTDIR [VAR=value...]: make install into DESTDIR, quietly.
 deploy_install() {
 	local dest=$1
 	shift
-	make -C "$DEPLOY_TOP" --no-print-directory -s install \
+	make -C "$TOP" --no-print-directory -s install \
 	    DESTDIR="$dest" "$@" >/dev/null
 }
 
@@ -20,19 +18,6 @@ deploy_install() {
 deploy_unitdir() {
 	pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null ||
 	    echo /lib/systemd/system
-}
-
-# A random free TCP port on 127.0.0.1.
-deploy_free_port() {
-	local port i
-	for i in $(seq 50); do
-		port=$((20000 + RANDOM % 40000))
-		if ! (exec 9<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-			echo "$port"
-			return 0
-		fi
-	done
-	return 1
 }
 
 # deploy_wait SECONDS COMMAND...: runs COMMAND every 0.1 s until it
@@ -47,22 +32,6 @@ deploy_wait() {
 	done
 	echo "gave up waiting for: $*" >&2
 	return 1
-}
-
-deploy_port_open() {
-	(exec 9<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-
-# deploy_stop PID: SIGTERM, then SIGKILL after 5 s.
-deploy_stop() {
-	local pid=$1 i
-	[ -n "$pid" ] || return 0
-	kill "$pid" 2>/dev/null || return 0
-	for i in $(seq 50); do
-		kill -0 "$pid" 2>/dev/null || return 0
-		sleep 0.1
-	done
-	kill -KILL "$pid" 2>/dev/null || true
 }
 
 # deploy_admin PORT COMMAND [NSENTER...]: one admin query, the whole reply.

@@ -7,19 +7,36 @@ load /usr/lib/bats/bats-support/load
 load /usr/lib/bats/bats-assert/load
 
 TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
-STDHTTPD=$TOP/build/stdhttpd
+# STDHTTPD_BUILD names another build tree (make check-asan).
+BUILD=${STDHTTPD_BUILD:-$TOP/build}
+case $BUILD in /*) ;; *) BUILD=$TOP/$BUILD ;; esac
+STDHTTPD=$BUILD/stdhttpd
 export SYSTEMD_LOG_LEVEL=warning
 
-# A random free TCP port on 127.0.0.1.
+# A TCP port no socket on this machine uses.  It is below 32768, where the
+# kernel picks the local ports of outgoing connections (and the suites make
+# many), so that nothing takes it between here and bind().
 free_port() {
 	local port i
 	for i in $(seq 50); do
-		port=$((20000 + RANDOM % 40000))
-		if ! (exec 9<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+		port=$((20000 + RANDOM % 12000))
+		if [ -z "$(ss -Htan "sport = :$port" 2>/dev/null)" ]; then
 			echo "$port"
 			return 0
 		fi
 	done
+	return 1
+}
+
+# Waits (at most 5 s) until something listens on 127.0.0.1:PORT, without
+# connecting: for servers that count or serve only one connection.
+wait_listen() {
+	local i
+	for i in $(seq 100); do
+		ss -Hltn "sport = :$1" 2>/dev/null | grep -q . && return 0
+		sleep 0.05
+	done
+	echo "nothing listens on port $1" >&2
 	return 1
 }
 

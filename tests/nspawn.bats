@@ -72,7 +72,7 @@ setup_file() {
 
 teardown_file() {
 	local i
-	[ -n "${HOLD_PID:-}" ] && deploy_stop "$HOLD_PID"
+	[ -n "${HOLD_PID:-}" ] && stop_pid "$HOLD_PID"
 	if [ -n "${INIT:-}" ]; then
 		kill -RTMIN+3 "$INIT" 2>/dev/null
 		for i in $(seq 100); do
@@ -80,7 +80,7 @@ teardown_file() {
 			sleep 0.1
 		done
 	fi
-	[ -n "${TIMEOUT_PID:-}" ] && deploy_stop "$TIMEOUT_PID"
+	[ -n "${TIMEOUT_PID:-}" ] && stop_pid "$TIMEOUT_PID"
 	[ -n "${NAME:-}" ] && deploy_cgroup_remove "$NAME"
 	return 0
 }
@@ -141,7 +141,7 @@ teardown_file() {
 	run in_net curl -sS -o /dev/null -w '%{http_code}' \
 	    -T "$BATS_TEST_TMPDIR/body" http://127.0.0.1/index.html
 	assert_output 405
-	cmp "$DEST/var/www/stdhttpd/index.html" "$DEPLOY_TOP/www/index.html"
+	cmp "$DEST/var/www/stdhttpd/index.html" "$TOP/www/index.html"
 }
 
 @test "the admin socket answers request stats with the right counts" {
@@ -194,7 +194,7 @@ teardown_file() {
 	assert_line NoNewPrivileges=yes
 	assert_line ProtectSystem=strict
 	assert_line CapabilityBoundingSet=
-	deploy_stop "$HOLD_PID"
+	stop_pid "$HOLD_PID"
 	HOLD_PID=
 }
 

@@ -41,7 +41,7 @@ verify_root() {
 	done
 	[ -d "$DEST/var/www/stdhttpd/upload" ]
 	cmp "$DEST/var/www/stdhttpd/site/images/butterfly.png" \
-	    "$DEPLOY_TOP/www/site/images/butterfly.png"
+	    "$TOP/www/site/images/butterfly.png"
 }
 
 @test "the installed units pass systemd-analyze verify without a warning" {
@@ -109,7 +109,7 @@ verify_root() {
 	local d=$BATS_TEST_TMPDIR/round
 	deploy_install "$d"
 	[ -n "$(find "$d" -type f)" ]
-	make -C "$DEPLOY_TOP" --no-print-directory -s uninstall DESTDIR="$d" \
+	make -C "$TOP" --no-print-directory -s uninstall DESTDIR="$d" \
 	    >/dev/null
 	run find "$d" -type f
 	assert_output ''
@@ -126,7 +126,7 @@ verify_root() {
 	assert_output "$(printf 'root\t/srv/mine')"
 	# An administrator enables the xinetd service after installing.
 	sed -i 's/disable[[:space:]]*= yes/disable = no/' "$d/etc/xinetd.d/stdhttpd"
-	make -C "$DEPLOY_TOP" --no-print-directory -s uninstall DESTDIR="$d" \
+	make -C "$TOP" --no-print-directory -s uninstall DESTDIR="$d" \
 	    >/dev/null
 	run find "$d" -type f
 	assert_output - <<-EOF
@@ -137,7 +137,7 @@ verify_root() {
 
 @test "every man page is clean under mandoc -Tlint" {
 	local page n=0
-	for page in "$DEPLOY_TOP"/src/*.[158]; do
+	for page in "$TOP"/src/*.[158]; do
 		[ -f "$page" ] || continue
 		n=$((n + 1))
 		# Cross-references to the other pages and to pages this

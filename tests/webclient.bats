@@ -30,8 +30,8 @@ setup_file() {
 }
 
 teardown_file() {
-	wc_stop "${SD_PID:-}"
-	wc_stop "${NG_PID:-}"
+	stop_pid "${SD_PID:-}"
+	stop_pid "${NG_PID:-}"
 }
 
 setup() {
@@ -42,8 +42,8 @@ setup() {
 }
 
 teardown() {
-	wc_stop "${SC_PID:-}"
-	wc_stop "${NC_PID:-}"
+	stop_pid "${SC_PID:-}"
+	stop_pid "${NC_PID:-}"
 }
 
 # --- invocation forms --------------------------------------------------------
@@ -278,7 +278,7 @@ teardown() {
 # --- network errors ----------------------------------------------------------
 
 @test "connection refused is one clear line and exit 3" {
-	port=$(wc_free_port)
+	port=$(free_port)
 	run "$WC" -q 127.0.0.1 "$port" /x
 	assert_failure 3
 	assert_output "webclient: 127.0.0.1:$port: connection refused"
@@ -291,11 +291,11 @@ teardown() {
 }
 
 @test "a server that never answers times out after -t seconds with exit 3" {
-	port=$(wc_free_port)
+	port=$(free_port)
 	# A listener that accepts and reads but never answers.
 	timeout 10 nc -d -l 127.0.0.1 "$port" > /dev/null 3>&- &
 	NC_PID=$!
-	wc_wait_listen "$port"
+	wait_listen "$port"
 	SECONDS=0
 	run "$WC" -q -t 1 127.0.0.1 "$port" /x
 	assert_failure 3
@@ -339,7 +339,7 @@ teardown() {
 }
 
 @test "a body delimited by the server's close is read to the end" {
-	port=$(wc_free_port)
+	port=$(free_port)
 	printf 'HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil close\n' > resp
 	# -N: nc closes its side once the response is sent.
 	wc_capture "$port" cap resp -N
@@ -351,7 +351,7 @@ teardown() {
 # --- the exact bytes ---------------------------------------------------------
 
 @test "a GET sends exactly these bytes" {
-	port=$(wc_free_port)
+	port=$(free_port)
 	printf 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok' > resp
 	wc_capture "$port" cap resp
 	run "$WC" --no-cache -q 127.0.0.1 "$port" /a/b.html?q=1
@@ -362,7 +362,7 @@ teardown() {
 }
 
 @test "a PUT sends exactly these bytes" {
-	port=$(wc_free_port)
+	port=$(free_port)
 	printf 'HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n' > resp
 	printf 'twelve bytes' > up.bin
 	wc_capture "$port" cap resp
@@ -374,7 +374,7 @@ teardown() {
 }
 
 @test "-1 sends HTTP/1.0 without a Connection header" {
-	port=$(wc_free_port)
+	port=$(free_port)
 	printf 'HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok' > resp
 	wc_capture "$port" cap resp
 	run "$WC" --no-cache -q -1 "http://127.0.0.1:$port/"

@@ -4,76 +4,27 @@
 # Every server listens on 127.0.0.1, runs under timeout, and is stopped by
 # its pid.
 
-# WEBCLIENT= runs the suite against another build (a sanitizer build, say).
-WC=${WEBCLIENT:-$BATS_TEST_DIRNAME/../build/webclient}
-STDHTTPD=$BATS_TEST_DIRNAME/../build/stdhttpd
+load helper
+
+# WEBCLIENT= runs the suite against another webclient.
+WC=${WEBCLIENT:-$BUILD/webclient}
 WC_SERVER_LIFETIME=600	# seconds: an upper bound on the whole suite
-
-# Prints a TCP port that no socket on this machine uses.  It is below 32768,
-# where the kernel picks the local ports of outgoing connections (and this
-# suite makes many), so that nothing takes it between here and bind().
-wc_free_port() {
-	local p i
-	for i in $(seq 50); do
-		p=$((20000 + RANDOM % 12000))
-		if [ -z "$(ss -Htan "sport = :$p" 2>/dev/null)" ]; then
-			echo "$p"
-			return 0
-		fi
-	done
-	return 1
-}
-
-# Waits, boundedly, until 127.0.0.1:PORT accepts connections.
-wc_wait_port() {
-	local i
-	for i in $(seq 100); do
-		(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-		sleep 0.05
-	done
-	echo "nothing listens on port $1" >&2
-	return 1
-}
-
-# Waits, boundedly, until something listens on 127.0.0.1:PORT, without
-# connecting (for servers that count or serve only one connection).
-wc_wait_listen() {
-	local i
-	for i in $(seq 100); do
-		ss -Hltn "sport = :$1" 2>/dev/null | grep -q . && return 0
-		sleep 0.05
-	done
-	echo "nothing listens on port $1" >&2
-	return 1
-}
-
-# Stops a server started here, by pid, and waits for it boundedly.
-wc_stop() {
-	local i
-	[ -n "${1:-}" ] || return 0
-	kill "$1" 2>/dev/null || return 0
-	for i in $(seq 50); do
-		kill -0 "$1" 2>/dev/null || return 0
-		sleep 0.05
-	done
-	kill -9 "$1" 2>/dev/null || true
-}
 
 # wc_start_stdhttpd ROOT STATS: sets SD_PORT and SD_PID.
 wc_start_stdhttpd() {
-	SD_PORT=$(wc_free_port)
+	SD_PORT=$(free_port)
 	SYSTEMD_LOG_LEVEL=warning timeout "$WC_SERVER_LIFETIME" \
 	    systemd-socket-activate -l "127.0.0.1:$SD_PORT" --accept --inetd \
 	    "$STDHTTPD" -r "$1" -s "$2" -w /upload/ 3>&- 2>/dev/null &
 	SD_PID=$!
-	wc_wait_port "$SD_PORT"
+	wait_port "$SD_PORT"
 }
 
 # wc_start_nginx DIR: serves DIR/www (DIR/www/upload/ takes PUT and
 # DELETE; DIR/www/chunked/ answers chunked); sets NG_PORT and NG_PID.
 wc_start_nginx() {
 	local d=$1
-	NG_PORT=$(wc_free_port)
+	NG_PORT=$(free_port)
 	mkdir -p "$d/www/upload" "$d/www/chunked" "$d/tmp"
 	# As root, nginx's workers would run as nobody, who cannot enter the
 	# test's private temporary directory: keep them as root.
@@ -111,7 +62,7 @@ wc_start_nginx() {
 	timeout "$WC_SERVER_LIFETIME" nginx -p "$d" -c "$d/nginx.conf" \
 	    -g "daemon off; pid $d/nginx.pid;" 3>&- 2>/dev/null &
 	NG_PID=$!
-	wc_wait_port "$NG_PORT"
+	wait_port "$NG_PORT"
 }
 
 # wc_start_script DIR N: a server that answers N requests on the first
@@ -121,7 +72,7 @@ wc_start_nginx() {
 # request head without answering.  Sets SC_PORT and SC_PID.
 wc_start_script() {
 	local d=$1
-	SC_PORT=$(wc_free_port)
+	SC_PORT=$(free_port)
 	cat > "$d/server.sh" <<-'EOF'
 	#!/bin/bash
 	d=$1 n=$2
@@ -162,8 +113,8 @@ wc_start_script() {
 	    "TCP-LISTEN:$SC_PORT,bind=127.0.0.1,reuseaddr,fork" \
 	    "EXEC:$d/server.sh $d $2" 3>&- 2>/dev/null &
 	SC_PID=$!
-	# Not wc_wait_port: a probe would count as the first connection.
-	wc_wait_listen "$SC_PORT"
+	# Not wait_port: a probe would count as the first connection.
+	wait_listen "$SC_PORT"
 }
 
 # wc_capture PORT FILE RESPONSE [NC-FLAG]: nc accepts one connection, sends
@@ -171,5 +122,5 @@ wc_start_script() {
 wc_capture() {
 	timeout 20 nc ${4:-} -l 127.0.0.1 "$1" < "$3" > "$2" 3>&- &
 	NC_PID=$!
-	wc_wait_listen "$1"
+	wait_listen "$1"
 }

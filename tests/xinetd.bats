@@ -16,10 +16,10 @@ setup_file() {
 	export W=$w
 	d=$w/dest
 	deploy_install "$d"
-	export PORT=$(deploy_free_port) APORT=$(deploy_free_port)
-	[ "$PORT" != "$APORT" ] || APORT=$(deploy_free_port)
+	export PORT=$(free_port) APORT=$(free_port)
+	[ "$PORT" != "$APORT" ] || APORT=$(free_port)
 
-	cp -r "$DEPLOY_TOP/www" "$w/www"
+	cp -r "$TOP/www" "$w/www"
 	rm -rf "$w/www/upload" && mkdir "$w/www/upload" "$w/stats" "$w/log"
 	chown nobody "$w/www/upload" "$w/stats" "$w/log"
 	sed -e "s|^root[[:space:]].*|root $w/www|" \
@@ -61,9 +61,9 @@ teardown_file() {
 	# children by pid first.
 	if [ -n "${XINETD_PID:-}" ]; then
 		for p in $(pgrep -P "$(cat "$W/xinetd.pid" 2>/dev/null || echo 0)"); do
-			deploy_stop "$p"
+			stop_pid "$p"
 		done
-		deploy_stop "$XINETD_PID"
+		stop_pid "$XINETD_PID"
 	fi
 	[ -n "${W:-}" ] && rm -rf "$W"
 	return 0
