@@ -1,5 +1,5 @@
-# Shared functions of the hardening suites (hostile.bats, faults.bats, memory.bats):
-# the handler and stdhttpd-admin under systemd-socket-activate with short
+# Shared functions of the hardening suites (hostile.bats, faults.bats,
+# memory.bats): the handler and stdhttpd-admin under systemd-socket-activate with short
 # timeouts, the processes a handler runs as, checks that a stats file is
 # whole JSON Lines, and bounded waits.  Every server listens on 127.0.0.1,
 # runs under timeout and is stopped by its pid.
