@@ -213,6 +213,16 @@ teardown_file() {
 	assert_output --partial 'Read-only file system'
 }
 
+@test "the admin keeps its checkpoint in its own state directory" {
+	run in_ct systemctl stop stdhttpd-admin.service
+	assert_success
+	run in_ct test -s /var/lib/stdhttpd-admin/checkpoint
+	assert_success
+	# The socket starts it again on the next query, from the checkpoint.
+	run deploy_admin 8081 'request stats' nsenter -t "$INIT" -n
+	assert_output --partial 'END'
+}
+
 @test "a connection that ends in error leaves no unit behind" {
 	run in_net bash -c 'printf "NOT HTTP\r\n\r\n" | timeout 5 nc -N -w3 127.0.0.1 80'
 	assert_line --regexp '^HTTP/1.1 400 '

@@ -81,7 +81,7 @@ verify_root() {
 	run grep -h '^ExecStart=' "$d$UNITDIR/stdhttpd@.service" \
 	    "$d$UNITDIR/stdhttpd-admin.service"
 	assert_line 'ExecStart=-/opt/sh/sbin/stdhttpd -c /opt/sh/etc/stdhttpd/stdhttpd.conf'
-	assert_line 'ExecStart=/opt/sh/sbin/stdhttpd-admin -c /opt/sh/etc/stdhttpd/stdhttpd.conf'
+	assert_line 'ExecStart=/opt/sh/sbin/stdhttpd-admin -c /opt/sh/etc/stdhttpd/stdhttpd.conf -k ${STATE_DIRECTORY}/checkpoint'
 	run grep -h 'ReadWritePaths=' "$d$UNITDIR/stdhttpd@.service"
 	assert_output 'ReadWritePaths=/opt/sh/var/lib/stdhttpd -/opt/sh/var/www/stdhttpd/upload'
 	run grep -h '^[[:space:]]*server[[:space:]]' "$d/opt/sh/etc/xinetd.d/stdhttpd" \

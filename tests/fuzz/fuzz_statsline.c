@@ -60,27 +60,3 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	agg_free(parts);
 	return 0;
 }
-
-#ifdef FUZZ_REPLAY
-/* Replays the files named on the command line, for make check. */
-int
-main(int argc, char *argv[])
-{
-	static uint8_t buf[1 << 20];
-	size_t n;
-	FILE *f;
-	int i;
-
-	for (i = 1; i < argc; i++) {
-		if ((f = fopen(argv[i], "rb")) == NULL) {
-			perror(argv[i]);
-			return 1;
-		}
-		n = fread(buf, 1, sizeof(buf), f);
-		(void)fclose(f);
-		(void)LLVMFuzzerTestOneInput(buf, n);
-	}
-	printf("%d inputs replayed\n", argc - 1);
-	return 0;
-}
-#endif
