@@ -129,19 +129,19 @@ start() {
 	# "nice -n 0" pays it too.
 	[ -n "$nice" ] && wrap="nice -n $nice"
 	case $name in
-	ref)	set -- $ssa $wrap "$top/$out/refhandler" ;;
+	ref)	set -- $ssa $wrap "$dir/refhandler" ;;
 	ref-stats)
-		set -- $ssa $wrap "$top/$out/refhandler" -s "$dir/ref.jsonl" ;;
+		set -- $ssa $wrap "$dir/refhandler" -s "$dir/ref.jsonl" ;;
 	ref-static)
-		set -- $ssa $wrap "$top/$out/refhandler-static" ;;
+		set -- $ssa $wrap "$dir/refhandler-static" ;;
 	stdhttpd)
-		set -- $ssa $wrap "$top/build/stdhttpd" -r "$dir/www" \
+		set -- $ssa $wrap "$dir/stdhttpd" -r "$dir/www" \
 		    -s "$dir/stats.jsonl" ;;
 	stdhttpd-nostats)
 		# flock and write on /dev/null are real system calls that
 		# cost what they cost on a file; only the page cache and the
 		# file's growth are left out.
-		set -- $ssa $wrap "$top/build/stdhttpd" -r "$dir/www" \
+		set -- $ssa $wrap "$dir/stdhttpd" -r "$dir/www" \
 		    -s /dev/null ;;
 	stdhttpd-xinetd)
 		xinetd_conf "$port"
@@ -194,7 +194,7 @@ xinetd_conf() {
 		socket_type	= stream
 		wait		= no
 		user		= root
-		server		= $top/build/stdhttpd
+		server		= $dir/stdhttpd
 		server_args	= -r $dir/www -s $dir/stats-xinetd.jsonl
 		instances	= UNLIMITED
 		per_source	= UNLIMITED
@@ -283,7 +283,7 @@ measure() {
 	err=$(awk '/Socket errors/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 }
 	    /Non-2xx/ { n += $5 } END { print n + 0 }' "$log")
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$w" "$run" \
-	    "${rps:-0}" "${p99:-0}" "${err:-0}" "${max:-0}" >>"$out/raw.tsv"
+	    "${rps:-0}" "${p99:-0}" "${err:-0}" "${max:-0}" >>"$dir/raw.tsv"
 	# Keep-alive handlers exit when wrk closes; the next run starts
 	# without them.
 	[ -z "$per_conn" ] || wait_children "$spawner"
@@ -293,7 +293,7 @@ measure() {
 # in ms, 6: wrk's errors, 7: the maximum latency in ms).
 median() {
 	awk -F'\t' -v s="$1" -v w="$2" -v c="$3" \
-	    '$1 == s && $2 == w { print $c }' "$out/raw.tsv" | sort -g |
+	    '$1 == s && $2 == w { print $c }' "$dir/raw.tsv" | sort -g |
 	    awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'
 }
 
@@ -321,7 +321,7 @@ memory() {
 	for fd in $fds; do
 		exec {fd}>&-
 	done
-	printf '%s\t%s\n' "$name" "$kib" >>"$out/memory.tsv"
+	printf '%s\t%s\n' "$name" "$kib" >>"$dir/memory.tsv"
 	stop
 }
 
@@ -393,7 +393,7 @@ report() {
 	done
 	echo "$line"
 	echo
-	if [ -s "$out/memory.tsv" ]; then
+	if [ -s "$dir/memory.tsv" ]; then
 		echo "Private memory per handler (Private_Clean + Private_Dirty" \
 		    "of /proc/PID/smaps_rollup), median of $idle_conns idle" \
 		    "keep-alive connections:"
@@ -403,10 +403,10 @@ report() {
 		while IFS=$'\t' read -r s m; do
 			set -- $m
 			echo "| ${label[$s]:-$s} | ${1:--} | ${2:--} |"
-		done <"$out/memory.tsv"
+		done <"$dir/memory.tsv"
 		echo
 	fi
-	if grep -q '^nice' "$out/raw.tsv"; then
+	if grep -q '^nice' "$dir/raw.tsv"; then
 		echo "Keep-alive 256, stdhttpd started through \`nice -n N\`" \
 		    "by an activator at nice 0 (medians of $runs runs):"
 		echo
@@ -453,7 +453,7 @@ targets() {
 	target "close 32: ≥ 1.0× reference (dynamic)" \
 	    "$(ratio "$(median stdhttpd close32 4)" "$(median ref close32 4)")" 1
 	kib=$(awk -F'\t' '$1 == "stdhttpd" { split($2, a, " "); print a[1] }' \
-	    "$out/memory.tsv" 2>/dev/null)
+	    "$dir/memory.tsv" 2>/dev/null)
 	# Written as a ratio so that one rule reads every row: 1.0 is 100 KiB.
 	target "idle memory ≤ 100 KiB private (100 ÷ KiB)" \
 	    "$(ratio 100 "$kib")" 1
@@ -494,22 +494,23 @@ plot() {
 [ "$(id -u)" -eq 0 ] || die "run as root: it installs packages and starts xinetd"
 install_deps
 make --no-print-directory build/stdhttpd build/stdhttpd-admin >&2
-mkdir -p "$out"
-cc -std=c11 -D_GNU_SOURCE -O2 -o "$out/refhandler" tests/bench/refhandler.c
-# Static glibc is the floor of start-up cost.
-cc -std=c11 -D_GNU_SOURCE -O2 -static -o "$out/refhandler-static" \
-    tests/bench/refhandler.c 2>/dev/null ||
-    { echo "no static libc: leaving out ref-static" >&2
-	servers=${servers/ref-static/}; }
-
+# Everything a run uses lives in the scratch directory, so a rebuild or a
+# clean of build/ during the quarter of an hour changes nothing measured.
 dir=$(mktemp -d /tmp/stdhttpd-bench.XXXXXX)
 # nginx's worker runs as nobody and must read the file.
 chmod 0755 "$dir"
+cp build/stdhttpd "$dir/stdhttpd"
+cc -std=c11 -D_GNU_SOURCE -O2 -o "$dir/refhandler" tests/bench/refhandler.c
+# Static glibc is the floor of start-up cost.
+cc -std=c11 -D_GNU_SOURCE -O2 -static -o "$dir/refhandler-static" \
+    tests/bench/refhandler.c 2>/dev/null ||
+    { echo "no static libc: leaving out ref-static" >&2
+	servers=${servers/ref-static/}; }
 mkdir "$dir/www"
 head -c $file_len /dev/zero | tr '\0' x >"$dir/www/index.html"
 chmod -R a+rX "$dir/www"
-: >"$out/raw.tsv"
-: >"$out/memory.tsv"
+: >"$dir/raw.tsv"
+: >"$dir/memory.tsv"
 
 for s in $servers; do
 	command -v "$(case $s in
@@ -545,6 +546,8 @@ for n in $nice_levels; do
 	stop
 done
 
+mkdir -p "$out"
+cp "$dir/raw.tsv" "$dir/memory.tsv" "$out/"
 report | tee "$out/results.md"
 plot
 [ -s "$out/results.png" ] && echo && echo "plot: $out/results.png"
