@@ -48,7 +48,7 @@ conn_log(const struct conn *c, const char *fmt, ...)
 	if (n < 0)
 		return;
 	(void)dprintf(STDERR_FILENO, "stdhttpd[%d]: %s %s: %s\n",
-	    (int)getpid(), c->id, c->client, buf);
+	    (int)c->pid, c->id, c->client, buf);
 }
 
 /*
@@ -64,13 +64,21 @@ conn_fill(struct conn *c, int timeout_ms)
 	ssize_t		n;
 	int		r;
 
-	(void)respond_flush(c, 0);
-	(void)stats_flush(c);
+	/* With only stats records pending (the open record, before the
+	 * first request), a request already waiting lets them go out with
+	 * its response, in one append instead of two. */
+	r = c->out_len == 0 && stats_pending() ? poll(&pfd, 1, 0) : 0;
+	if (r <= 0) {
+		(void)respond_flush(c, 0);
+		(void)stats_flush(c);
+	}
 	if (c->in_len == sizeof(c->in))
 		return 0;
-	do {
+	while (r <= 0) {
 		r = poll(&pfd, 1, timeout_ms < 0 ? 0 : timeout_ms);
-	} while (r < 0 && errno == EINTR);
+		if (r >= 0 || errno != EINTR)
+			break;
+	}
 	if (r == 0) {
 		errno = ETIMEDOUT;
 		return -1;
@@ -380,6 +388,7 @@ linger(struct conn *c)
 	if (!c->is_socket || c->gone || c->reply.status < 400 ||
 	    shutdown(c->out_fd, SHUT_WR) == -1)
 		return;
+	(void)stats_flush(c);	/* the records need not wait for the drain */
 	while (total < CONN_LINGER_BYTES && now_ms() < deadline) {
 		if (poll(&pfd, 1, (int)(deadline - now_ms())) <= 0)
 			break;
@@ -430,7 +439,6 @@ conn_serve(struct conn *c)
 		compact(c);
 	}
 	(void)respond_flush(c, 0);
-	(void)stats_flush(c);
 	linger(c);
 	stats_close_record(c);
 	(void)stats_flush(c);

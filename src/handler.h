@@ -37,6 +37,7 @@ struct conn {
 	const struct config *cfg;
 	int		 cfg_ok;	/* 0: every request gets 500 */
 
+	pid_t		 pid;
 	char		 id[CONN_ID_LEN];
 	char		 client[CONN_ADDR_LEN];
 	struct timespec	 opened;
@@ -108,5 +109,6 @@ void	 stats_open_record(struct conn *);
 void	 stats_request_record(struct conn *);
 void	 stats_close_record(struct conn *);
 int	 stats_flush(struct conn *);
+int	 stats_pending(void);
 
 #endif /* STDHTTPD_HANDLER_H */

@@ -46,11 +46,24 @@ arena_free(void *p)
 	(void)p;	/* the whole arena is reset after each record */
 }
 
-/* Points jansson at the arena; call once before the first record. */
+/*
+ * Points jansson at the arena; call once before the first record.  A fixed
+ * hash seed spares jansson a read of /dev/urandom at every connection's
+ * start: the keys of a record are stdhttpd's own, so nobody can choose
+ * colliding ones.
+ */
 void
 stats_init(void)
 {
 	json_set_alloc_funcs(arena_alloc, arena_free);
+	json_object_seed(1);
+}
+
+/* Whether records wait in the buffer. */
+int
+stats_pending(void)
+{
+	return slen > 0;
 }
 
 /*
@@ -104,7 +117,7 @@ record(const struct conn *c, const char *event, const struct timespec *ts)
 	util_rfc3339(ts, when);
 	(void)json_object_set_new(o, "ts", json_string(when));
 	(void)json_object_set_new(o, "event", json_string(event));
-	(void)json_object_set_new(o, "pid", json_integer(getpid()));
+	(void)json_object_set_new(o, "pid", json_integer(c->pid));
 	(void)json_object_set_new(o, "conn", json_string(c->id));
 	return o;
 }

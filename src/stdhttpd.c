@@ -185,7 +185,8 @@ main(int argc, char *argv[])
 	if (ok)
 		redirect_stderr(cfg.error_log, fd2_is_conn);
 	(void)clock_gettime(CLOCK_REALTIME, &conn.opened);
-	(void)snprintf(conn.id, sizeof(conn.id), "%d-%llx", (int)getpid(),
+	conn.pid = getpid();
+	(void)snprintf(conn.id, sizeof(conn.id), "%d-%llx", (int)conn.pid,
 	    (unsigned long long)conn.opened.tv_sec * 1000000 +
 	    (unsigned long long)conn.opened.tv_nsec / 1000);
 	peer_address(conn.client, sizeof(conn.client));

@@ -149,7 +149,8 @@ fail:
  * Returns 0 or -1 with errno.
  */
 static int
-link_as(int fd, int dirfd, const char *name, int replace)
+link_as(const struct conn *c, int fd, int dirfd, const char *name,
+    int replace)
 {
 	char	proc[64], tmp[UPLOAD_TMP_NAME];
 	int	i;
@@ -159,7 +160,7 @@ link_as(int fd, int dirfd, const char *name, int replace)
 		return linkat(AT_FDCWD, proc, dirfd, name, AT_SYMLINK_FOLLOW);
 	for (i = 0; i < UPLOAD_TRIES; i++) {
 		(void)snprintf(tmp, sizeof(tmp), ".stdhttpd-%d-%d",
-		    (int)getpid(), i);
+		    (int)c->pid, i);
 		if (linkat(AT_FDCWD, proc, dirfd, tmp, AT_SYMLINK_FOLLOW) == 0)
 			break;
 		if (errno != EEXIST)
@@ -221,7 +222,7 @@ upload_put(struct conn *c)
 		status = file_conditions(c, old, old ? etag : NULL);
 	if (status != 0 || (fd = receive_body(c, dirfd, &status)) < 0)
 		goto fail;
-	if (link_as(fd, dirfd, name, 1) == -1) {
+	if (link_as(c, fd, dirfd, name, 1) == -1) {
 		status = errno == ENOSPC ? 507 : errno == EISDIR ? 405 : 500;
 		goto fail;
 	}
@@ -285,8 +286,8 @@ upload_post(struct conn *c)
 			(void)snprintf(fresh, sizeof(fresh), "%llx-%d-%u-%d",
 			    (unsigned long long)c->req_start.tv_sec * 1000000 +
 			    (unsigned long long)c->req_start.tv_nsec / 1000,
-			    (int)getpid(), c->seq, i);
-		if (link_as(fd, dirfd, name ? name : fresh, 0) == 0)
+			    (int)c->pid, c->seq, i);
+		if (link_as(c, fd, dirfd, name ? name : fresh, 0) == 0)
 			break;
 		if (errno != EEXIST || name != NULL) {
 			status = errno == EEXIST ? 409 : 500;

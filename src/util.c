@@ -201,18 +201,74 @@ util_put_digits(char *p, unsigned n, int width)
 }
 
 /*
- * gmtime_r() that stays inside the four-digit years the formats can show;
- * anything else (or a failure) becomes the epoch, a date that is at least
- * well-formed.
+ * Days since 1970-01-01 of a proleptic Gregorian date, and back: plain
+ * arithmetic over 400-year eras (the algorithm H. Hinnant describes in
+ * "chrono-Compatible Low-Level Date Algorithms").  gmtime_r() and timegm()
+ * would do, but glibc's read the time zone database on first use, which
+ * every connection would pay for a zone it does not need.
+ */
+static int64_t
+util_days_from_civil(int64_t y, int m, int d)
+{
+	int64_t		era;
+	unsigned	yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (unsigned)((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1);
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+static void
+util_civil_from_days(int64_t z, int *ret_y, int *ret_m, int *ret_d)
+{
+	int64_t		era;
+	unsigned	doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = (unsigned)(z - era * 146097);
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*ret_d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*ret_m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*ret_y = (int)((int64_t)yoe + era * 400 + (*ret_m <= 2));
+}
+
+/*
+ * The UTC calendar fields of t (tm_year, tm_mon, tm_mday, tm_wday and the
+ * time of day), kept inside the four-digit years the formats can show:
+ * anything else becomes the epoch, a date that is at least well-formed.
  */
 static void
 util_gmtime(time_t t, struct tm *tm)
 {
-	if (gmtime_r(&t, tm) == NULL || tm->tm_year + 1900 < UTIL_YEAR_MIN ||
-	    tm->tm_year + 1900 > UTIL_YEAR_MAX) {
-		t = 0;
-		(void)gmtime_r(&t, tm);
+	int64_t	days, secs;
+	int	y, m, d;
+
+	days = (int64_t)t / 86400;
+	secs = (int64_t)t % 86400;
+	if (secs < 0) {
+		secs += 86400;
+		days--;
 	}
+	util_civil_from_days(days, &y, &m, &d);
+	if (y < UTIL_YEAR_MIN || y > UTIL_YEAR_MAX) {
+		util_gmtime(0, tm);
+		return;
+	}
+	memset(tm, 0, sizeof(*tm));
+	tm->tm_year = y - 1900;
+	tm->tm_mon = m - 1;
+	tm->tm_mday = d;
+	tm->tm_hour = (int)(secs / 3600);
+	tm->tm_min = (int)(secs / 60 % 60);
+	tm->tm_sec = (int)(secs % 60);
+	/* 1970-01-01 was a Thursday. */
+	tm->tm_wday = (int)(((days % 7) + 11) % 7);
 }
 
 /*
@@ -413,8 +469,9 @@ util_parse_http_date(struct span s, time_t *ret)
 	if (c.p != c.end || !util_tm_valid(&tm, year))
 		goto bad;
 	tm.tm_year = year - 1900;
-	/* Within years 0-9999 timegm() cannot fail; -1 is 23:59:59 1969. */
-	*ret = timegm(&tm);
+	*ret = (time_t)(util_days_from_civil(year, tm.tm_mon + 1,
+	    tm.tm_mday) * 86400 + tm.tm_hour * 3600 + tm.tm_min * 60 +
+	    tm.tm_sec);
 	return 0;
 bad:
 	errno = EINVAL;

@@ -310,3 +310,16 @@ status_lines() {
 	run bash -c 'printf "GET /hello.txt HTTP/1.0\r\n\r\n" | timeout 10 "$1" -r "$2" -s /nonexistent/dir/stats.jsonl 2>/dev/null' _ "$STDHTTPD" "$ROOT"
 	assert_line --index 0 $'HTTP/1.1 200 OK\r'
 }
+
+@test "a pipelined burst's responses leave in one write and its records in one locked append" {
+	req=
+	for i in $(seq 10); do req="${req}GET /hello.txt HTTP/1.1\r\nHost: t\r\n\r\n"; done
+	printf "$req" >"$BATS_TEST_TMPDIR/req"
+	strace -f -e trace=write,flock -o "$BATS_TEST_TMPDIR/trace" \
+	    "$STDHTTPD" -r "$ROOT" -s "$STATS" <"$BATS_TEST_TMPDIR/req" >/dev/null
+	# The open record and ten request records together; the close
+	# record after the client's end of input.
+	[ "$(grep -c 'LOCK_EX' "$BATS_TEST_TMPDIR/trace")" -eq 2 ]
+	[ "$(grep -c '^[0-9]* *write(1,' "$BATS_TEST_TMPDIR/trace")" -eq 1 ]
+	[ "$(grep -c '"event":"request"' "$STATS")" -eq 10 ]
+}
