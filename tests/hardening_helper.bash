@@ -1,6 +1,6 @@
 # Shared functions of the hardening suites (hostile.bats, faults.bats,
-# memory.bats): the handler and stdhttpd-admin under systemd-socket-activate with short
-# timeouts, the processes a handler runs as, checks that a stats file is
+# memory.bats): the handler and stdhttpd-admin under systemd-socket-activate
+# with short timeouts, the processes a handler runs as, checks that a stats file is
 # whole JSON Lines, and bounded waits.  Every server listens on 127.0.0.1,
 # runs under timeout and is stopped by its pid.
 
@@ -17,6 +17,23 @@ ADMIN=$BUILD/stdhttpd-admin
 # A slow machine (or the sanitizer build) starts a handler in tens of
 # milliseconds; every wait below is bounded by these many tenths of a second.
 WAIT_TENTHS=100
+
+# quiet_port: a free port below the kernel's ephemeral range, in no socket's
+# use, not even TIME_WAIT.  systemd-socket-activate binds without
+# SO_REUSEADDR, so after a load test a port in the ephemeral range that a
+# closed client connection still holds makes it fail; free_port does not
+# see that.
+quiet_port() {
+	local port low i
+	low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range)
+	[ "$low" -gt 21000 ] || low=60000
+	for i in $(seq 50); do
+		port=$((20000 + RANDOM % (low - 20000)))
+		ss -Htan | awk '{ print $4; print $5 }' |
+		    grep -q -E ":$port\$" || { echo "$port"; return 0; }
+	done
+	return 1
+}
 
 # fast_conf FILE [LINES...]: a configuration with one-second timeouts, so a
 # stalled client is dropped quickly, plus any further directives.
@@ -53,13 +70,13 @@ until_handlers_gone() {
 # until_lines FILE PATTERN N: waits until N lines of FILE match PATTERN
 # (grep -E), e.g. N close records once every client has gone.
 until_lines() {
-	local i
+	local i n
 	for i in $(seq "$WAIT_TENTHS"); do
-		[ "$(grep -c -E -- "$2" "$1" 2>/dev/null)" -ge "$3" ] &&
-		    return 0
+		n=$(grep -c -E -- "$2" "$1" 2>/dev/null) || :
+		[ "${n:-0}" -ge "$3" ] && return 0
 		sleep 0.1
 	done
-	echo "$1: $(grep -c -E -- "$2" "$1" 2>/dev/null) lines match $2, wanted $3" >&2
+	echo "$1: ${n:-0} lines match $2, wanted $3" >&2
 	return 1
 }
 
@@ -81,7 +98,7 @@ stats_valid() {
 # start_admin STATS: stdhttpd-admin on a free port, exec'd on the first
 # connection, as systemd starts it (Accept=no).  Sets ADMIN_PORT, ADMIN_PID.
 start_admin() {
-	ADMIN_PORT=$(free_port)
+	ADMIN_PORT=$(quiet_port)
 	timeout 300 systemd-socket-activate -l "127.0.0.1:$ADMIN_PORT" \
 	    "$ADMIN" -s "$1" 3>&- 2>>"$BATS_FILE_TMPDIR/admin.log" &
 	ADMIN_PID=$!
