@@ -389,7 +389,7 @@ only_files() {
 
 # ---- a hostile admin client ---------------------------------------------------------
 
-@test "the admin answers 100 sessions while others send junk, a 1 MiB line and never read" {
+@test "the admin answers 100 clients while others send junk, a 1 MiB line and never read" {
 	serve -s "$STATS"
 	start_admin "$STATS"
 	curl -sS -o /dev/null --max-time 5 "http://127.0.0.1:$PORT/hello.txt"
@@ -411,7 +411,7 @@ only_files() {
 	want=$(printf '%s\n' 'GET: 1' 'total: 1' END 'health: up' END)
 	for i in $(seq 100); do
 		[ "$(cat "$DIR/c$i.out")" = "$want" ] ||
-		    { echo "session $i got: $(cat "$DIR/c$i.out")"; false; }
+		    { echo "client $i got: $(cat "$DIR/c$i.out")"; false; }
 	done
 	wait "$long" || :
 	grep -a -q '^ERROR' "$DIR/long.out"

@@ -6,12 +6,7 @@
 
 load helper
 
-# make check-asan points STDHTTPD_BUILD at the sanitizer build.
-BUILD=$TOP/${STDHTTPD_BUILD:-build}
-case ${STDHTTPD_BUILD:-} in
-/*)	BUILD=$STDHTTPD_BUILD ;;
-esac
-STDHTTPD=$BUILD/stdhttpd
+# helper.bash sets BUILD (the sanitizer build under make check-asan).
 ADMIN=$BUILD/stdhttpd-admin
 
 # A slow machine (or the sanitizer build) starts a handler in tens of

@@ -339,3 +339,37 @@ smuggle() {
 	run jq -c 'select(.event != "open" and .event != "request" and .event != "close")' "$STATS"
 	assert_output ''
 }
+
+# ---- privileges ------------------------------------------------------------------
+
+@test "started as root with -u nobody it drops to nobody before reading a request" {
+	stop_pid "$HANDLER_PID"
+	nobody=$(id -u nobody) nogroup=$(id -g nobody)
+	printf 'root only\n' >"$ROOT/private.txt"
+	chmod 0600 "$ROOT/private.txt"
+	chmod 0700 "$DIR"	# only root reaches the stats file
+	PORT=$(quiet_port)
+	start_handler "$PORT" -c "$DIR/fast.conf" -r "$ROOT" -s "$STATS" \
+	    -w /upload/ -u nobody
+	exec {fd}<>"/dev/tcp/127.0.0.1/$PORT"
+	STALLED=("$fd")
+	# Nothing sent yet, and the handler already runs as nobody.
+	for i in $(seq 50); do
+		pid=$(handlers "$HANDLER_PID" | tail -n 1)
+		[ -n "$pid" ] && grep -q "^Uid:[[:space:]]*$nobody[[:space:]]*$nobody[[:space:]]*$nobody[[:space:]]*$nobody\$" \
+		    "/proc/$pid/status" 2>/dev/null && break
+		sleep 0.1
+	done
+	run grep -E '^(Uid|Gid|Groups):' "/proc/$pid/status"
+	assert_line --regexp "^Uid:\s+$nobody\s+$nobody\s+$nobody\s+$nobody\$"
+	assert_line --regexp "^Gid:\s+$nogroup\s+$nogroup\s+$nogroup\s+$nogroup\$"
+	assert_line --regexp "^Groups:\s*$nogroup\s*\$"
+	printf 'GET /hello.txt HTTP/1.1\r\nHost: a\r\n\r\nGET /private.txt HTTP/1.1\r\nHost: a\r\n\r\nPUT /upload/x HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nConnection: close\r\n\r\nx' >&"$fd"
+	run timeout 5 cat <&"$fd"
+	assert_equal "$(status_of <<<"$output" | tr '\n' ' ')" '200 403 403 '
+	refute_output --partial 'root only'
+	[ ! -e "$ROOT/upload/x" ]
+	# The stats file, opened before the drop, still gets the records.
+	requests_logged 3
+	[ "$(stat -c %U "$STATS")" = root ]
+}
