@@ -53,16 +53,17 @@ syscall(long nr, ...)
 }
 '
 
+# Under make check-asan (STDHTTPD_BUILD set) the sanitizers check memory.
 setup_file() {
-	[ -z "${STDHTTPD_BUILD:-}" ] ||
-	    skip "the sanitizer build checks memory itself"
-	[ -x "$TOP/build/stdhttpd" ] || skip "no ordinary build"
+	[ -z "${STDHTTPD_BUILD:-}" ] || return 0
 	printf '%s' "$OPENAT2_C" >"$BATS_FILE_TMPDIR/openat2.c"
 	cc -shared -fPIC -O1 -o "$BATS_FILE_TMPDIR/openat2.so" \
 	    "$BATS_FILE_TMPDIR/openat2.c" -ldl
 }
 
 setup() {
+	[ -z "${STDHTTPD_BUILD:-}" ] ||
+	    skip "the sanitizer build checks memory itself"
 	DIR=$BATS_TEST_TMPDIR
 	ROOT=$DIR/www
 	STATS=$DIR/stats.jsonl
