@@ -269,6 +269,115 @@ validators(struct conn *c, const char *etag, const char *lastmod)
 }
 
 /*
+ * The last file served on this connection, kept open.  A keep-alive or
+ * pipelined client that asks for it again costs one fstatat() instead of
+ * an open, a stat and a close.  The descriptor was opened beneath the root;
+ * it is used again only while the same path still names the same inode,
+ * unchanged (size, modification and change times), so a replaced, edited
+ * or removed file is never served from here.
+ */
+static struct {
+	char		 key[FILE_PATH_MAX];	/* the resolved request path */
+	char		 rel[FILE_PATH_MAX];	/* the file, index name included */
+	struct stat	 st;
+	const char	*type;
+	int		 fd;
+} cached = { .fd = -1 };
+
+static int
+same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+	    a->st_size == b->st_size &&
+	    a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	    a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	    a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+	    a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/* The cached file for c->path, if it is still what the path names. */
+static int
+cached_lookup(const struct conn *c, struct stat *ret_st)
+{
+	struct stat	now;
+
+	if (cached.fd < 0 || strcmp(cached.key, c->path) != 0 ||
+	    fstatat(c->root_fd, cached.rel, &now, 0) == -1 ||
+	    !same_file(&now, &cached.st))
+		return 0;
+	*ret_st = now;
+	return 1;
+}
+
+/*
+ * Makes fd the cached file for key; the cache owns it from now on.  Both
+ * paths come from a struct conn path, the size of the cache's buffers.
+ */
+static void
+cached_store(const char *key, const char *rel, int fd, const struct stat *st,
+    const char *type)
+{
+	if (cached.fd >= 0)
+		(void)close(cached.fd);
+	memcpy(cached.key, key, strlen(key) + 1);
+	memcpy(cached.rel, rel, strlen(rel) + 1);
+	cached.st = *st;
+	cached.type = type;
+	cached.fd = fd;
+}
+
+/*
+ * Finds the regular file a GET or HEAD of c->path serves: the file, or a
+ * directory's index file.  Returns 0 with its stat, a descriptor owned by
+ * the cache above, and its media type; 1 after answering a redirect; or
+ * the status to answer.
+ */
+static int
+find_file(struct conn *c, struct stat *st, int *ret_fd, const char **ret_type)
+{
+	char		 key[FILE_PATH_MAX];
+	char		*rel = c->path + 1;
+	const char	*type;
+	int		 fd = -1, rc;
+
+	if (c->path_status != 0)
+		return c->path_status;
+	if (cached_lookup(c, st)) {
+		*ret_fd = cached.fd;
+		*ret_type = cached.type;
+		return 0;
+	}
+	memcpy(key, c->path, strlen(c->path) + 1);
+	rc = file_open(c->root_fd, rel[0] == '\0' ? "." : rel, 0, st, &fd);
+	if (rc == 0 && S_ISDIR(st->st_mode)) {
+		(void)close(fd);
+		fd = -1;
+		if (rel[0] != '\0' && rel[strlen(rel) - 1] != '/') {
+			redirect_slash(c);
+			return 1;
+		}
+		rc = open_index(c, rel, sizeof(c->path) - 1, st, &fd);
+	}
+	if (rc == 0 && !S_ISREG(st->st_mode))
+		rc = 403;	/* devices, FIFOs, sockets */
+	if (rc == 0 && (type = mime_type(c->cfg,
+	    (struct span){ rel, strlen(rel) })) == NULL) {
+		if (c->cfg->strict_types)
+			rc = 403;
+		type = "application/octet-stream";
+	}
+	if (rc != 0) {
+		if (fd >= 0)
+			(void)close(fd);
+		return rc;
+	}
+	cached_store(key, rel[0] == '\0' ? "." : rel, fd, st, type);
+	*ret_fd = fd;
+	*ret_type = type;
+	return 0;
+}
+
+/*
  * GET and HEAD of a file beneath the root: 200 with the file, 206 with a
  * range of it, 304 or 412 from the preconditions, 416, 301 for a directory
  * named without its slash, or an error status.
@@ -278,39 +387,16 @@ file_get(struct conn *c)
 {
 	char		 etag[FILE_ETAG_LEN], lastmod[UTIL_HTTP_DATE_LEN + 1];
 	char		 crange[96];
-	char		*rel = c->path + 1;
 	const char	*type;
 	const struct span *range;
 	struct stat	 st;
 	uint64_t	 first = 0, last = 0, size;
-	int		 fd = -1, rc;
+	int		 fd, rc;
 
-	if (c->path_status != 0) {
-		respond_error(c, c->path_status);
+	if ((rc = find_file(c, &st, &fd, &type)) == 1)
 		return;
-	}
-	rc = file_open(c->root_fd, rel[0] == '\0' ? "." : rel, 0, &st, &fd);
-	if (rc == 0 && S_ISDIR(st.st_mode)) {
-		(void)close(fd);
-		fd = -1;
-		if (rel[0] != '\0' && rel[strlen(rel) - 1] != '/') {
-			redirect_slash(c);
-			return;
-		}
-		rc = open_index(c, rel, sizeof(c->path) - 1, &st, &fd);
-	}
-	if (rc == 0 && !S_ISREG(st.st_mode))
-		rc = 403;	/* devices, FIFOs, sockets */
 	if (rc != 0)
 		goto fail;
-	if ((type = mime_type(c->cfg, (struct span){ rel, strlen(rel) })) ==
-	    NULL) {
-		if (c->cfg->strict_types) {
-			rc = 403;
-			goto fail;
-		}
-		type = "application/octet-stream";
-	}
 
 	file_etag(&st, etag);
 	util_http_date(st.st_mtime, lastmod);
@@ -321,7 +407,7 @@ file_get(struct conn *c)
 		respond_start(c, 304);
 		validators(c, etag, lastmod);
 		respond_end(c, NULL, RESPOND_NO_LENGTH);
-		goto out;
+		return;
 	}
 
 	range = c->req.method == METHOD_GET ? field(c, "Range") : NULL;
@@ -331,7 +417,7 @@ file_get(struct conn *c)
 			(void)snprintf(crange, sizeof(crange), "bytes */%llu",
 			    (unsigned long long)size);
 			respond_error_header(c, 416, "Content-Range", crange);
-			goto out;
+			return;
 		}
 		if (rc == PARSE_OK) {
 			(void)snprintf(crange, sizeof(crange),
@@ -344,7 +430,7 @@ file_get(struct conn *c)
 			respond_end(c, type, last - first + 1);
 			(void)respond_file(c, fd, (off_t)first,
 			    last - first + 1);
-			goto out;
+			return;
 		}
 	}
 
@@ -353,10 +439,7 @@ file_get(struct conn *c)
 	respond_header(c, "Accept-Ranges", "bytes");
 	respond_end(c, type, size);
 	(void)respond_file(c, fd, 0, size);
-	goto out;
+	return;
 fail:
 	respond_error(c, rc);
-out:
-	if (fd >= 0)
-		(void)close(fd);
 }

@@ -323,3 +323,22 @@ status_lines() {
 	[ "$(grep -c '^[0-9]* *write(1,' "$BATS_TEST_TMPDIR/trace")" -eq 1 ]
 	[ "$(grep -c '"event":"request"' "$STATS")" -eq 10 ]
 }
+
+@test "a file replaced, rewritten or removed between requests on one connection is served anew" {
+	f=$ROOT/changing.txt
+	printf 'one\n' >"$f"
+	req='GET /changing.txt HTTP/1.1\r\nHost: t\r\n\r\n'
+	change_between_requests() {
+		printf "$req"; sleep 0.3
+		printf 'two\n' >"$f.new"; mv "$f.new" "$f"
+		printf "$req"; sleep 0.3
+		printf 'six\n' >"$f"	# in place, the same size
+		printf "$req"; sleep 0.3
+		rm "$f"
+		printf "$req"
+	}
+	run pipe_request -r "$ROOT" -s "$STATS" < <(change_between_requests)
+	run bash -c 'grep -a -E "^(HTTP/1.1|one|two|six)" <<<"$1" | tr -d "\r"' _ "$output"
+	assert_output "$(printf '%s\n' 'HTTP/1.1 200 OK' one 'HTTP/1.1 200 OK' two \
+	    'HTTP/1.1 200 OK' six 'HTTP/1.1 404 Not Found')"
+}
