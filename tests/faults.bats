@@ -31,10 +31,10 @@ teardown() {
 	done
 }
 
-# serve ARGS...: the handler on a quiet port with the fast configuration;
+# serve ARGS...: the handler on a free port with the fast configuration;
 # sets PORT and HANDLER_PID.
 serve() {
-	PORT=$(quiet_port)
+	PORT=$(free_port)
 	start_handler "$PORT" -c "$DIR/fast.conf" -r "$ROOT" "$@"
 }
 
@@ -385,6 +385,42 @@ only_files() {
 	run bash -c "cat '$DIR'/get*.out | sort -u | awk '{ print length(\$0) }' | sort -u"
 	assert_output 10000
 	only_files "$ROOT/upload" same
+}
+
+@test "a file replaced while a kept-alive connection is open is served anew on it" {
+	serve -s "$STATS" -w /upload/
+	printf 'first\n' >"$ROOT/upload/f.txt"
+	printf 'moved\n' >"$DIR/moved.txt"
+	exec 5<>"/dev/tcp/127.0.0.1/$PORT"
+	get5() {
+		printf 'GET /upload/f.txt HTTP/1.1\r\nHost: a\r\n\r\n' >&5
+		local line len=0
+		while IFS= read -r -t 5 line <&5 && [ "$line" != $'\r' ]; do
+			case $line in
+			Content-Length:*) len=${line#*: }; len=${len%$'\r'} ;;
+			esac
+		done
+		head -c "$len" <&5
+	}
+	assert_equal "$(get5)" first
+	# Replaced by a PUT on another connection.
+	run curl -sS --max-time 5 -o /dev/null -w '%{http_code}' \
+	    --data-binary 'second, longer' -X PUT \
+	    "http://127.0.0.1:$PORT/upload/f.txt"
+	assert_output 204
+	assert_equal "$(get5)" 'second, longer'
+	# Renamed over, as a deploy does, with a shorter file.
+	mv "$DIR/moved.txt" "$ROOT/upload/f.txt"
+	assert_equal "$(get5)" moved
+	# Rewritten in place, same length, a clock tick later (file times
+	# advance in ticks of up to 10 ms).
+	sleep 0.02
+	printf 'MOVED\n' >"$ROOT/upload/f.txt"
+	assert_equal "$(get5)" MOVED
+	rm "$ROOT/upload/f.txt"
+	printf 'GET /upload/f.txt HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n' >&5
+	IFS= read -r -t 5 line <&5
+	assert_equal "$line" $'HTTP/1.1 404 Not Found\r'
 }
 
 # ---- a hostile admin client ---------------------------------------------------------

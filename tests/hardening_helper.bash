@@ -13,23 +13,6 @@ ADMIN=$BUILD/stdhttpd-admin
 # milliseconds; every wait below is bounded by these many tenths of a second.
 WAIT_TENTHS=100
 
-# quiet_port: a free port below the kernel's ephemeral range, in no socket's
-# use, not even TIME_WAIT.  systemd-socket-activate binds without
-# SO_REUSEADDR, so after a load test a port in the ephemeral range that a
-# closed client connection still holds makes it fail; free_port does not
-# see that.
-quiet_port() {
-	local port low i
-	low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range)
-	[ "$low" -gt 21000 ] || low=60000
-	for i in $(seq 50); do
-		port=$((20000 + RANDOM % (low - 20000)))
-		ss -Htan | awk '{ print $4; print $5 }' |
-		    grep -q -E ":$port\$" || { echo "$port"; return 0; }
-	done
-	return 1
-}
-
 # fast_conf FILE [LINES...]: a configuration with one-second timeouts, so a
 # stalled client is dropped quickly, plus any further directives.
 fast_conf() {
@@ -93,7 +76,7 @@ stats_valid() {
 # start_admin STATS: stdhttpd-admin on a free port, exec'd on the first
 # connection, as systemd starts it (Accept=no).  Sets ADMIN_PORT, ADMIN_PID.
 start_admin() {
-	ADMIN_PORT=$(quiet_port)
+	ADMIN_PORT=$(free_port)
 	timeout 300 systemd-socket-activate -l "127.0.0.1:$ADMIN_PORT" \
 	    "$ADMIN" -s "$1" 3>&- 2>>"$BATS_FILE_TMPDIR/admin.log" &
 	ADMIN_PID=$!

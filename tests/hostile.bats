@@ -15,7 +15,7 @@ setup() {
 	printf 'TOPSECRET\n' >"$DIR/outside.txt"
 	printf 'SMUGGLED\n' >"$ROOT/smuggled.txt"
 	fast_conf "$DIR/fast.conf" 'max_body 4K'
-	PORT=$(quiet_port)
+	PORT=$(free_port)
 	start_handler "$PORT" -c "$DIR/fast.conf" -r "$ROOT" -s "$STATS" \
 	    -w /upload/
 }
@@ -48,7 +48,7 @@ requests_logged() {
 @test "200 stalled clients do not stop a new client from being served within 1 s" {
 	stop_pid "$HANDLER_PID"
 	fast_conf "$DIR/slow.conf" 'header_timeout 2s' 'body_timeout 2s'
-	PORT=$(quiet_port)
+	PORT=$(free_port)
 	start_handler "$PORT" -c "$DIR/slow.conf" -r "$ROOT" -s "$STATS" \
 	    -w /upload/
 	STALLED=()
@@ -348,7 +348,7 @@ smuggle() {
 	printf 'root only\n' >"$ROOT/private.txt"
 	chmod 0600 "$ROOT/private.txt"
 	chmod 0700 "$DIR"	# only root reaches the stats file
-	PORT=$(quiet_port)
+	PORT=$(free_port)
 	start_handler "$PORT" -c "$DIR/fast.conf" -r "$ROOT" -s "$STATS" \
 	    -w /upload/ -u nobody
 	exec {fd}<>"/dev/tcp/127.0.0.1/$PORT"
