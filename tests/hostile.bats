@@ -27,6 +27,7 @@ teardown() {
 	done
 	STALLED=()
 	stop_pid "${HANDLER_PID:-}"
+	[ -z "${X:-}" ] || rm -rf "$X"
 }
 
 # send BYTES: the bytes, with printf %b's backslash escapes (\r, \n, \0,
@@ -372,4 +373,66 @@ smuggle() {
 	# The stats file, opened before the drop, still gets the records.
 	requests_logged 3
 	[ "$(stat -c %U "$STATS")" = root ]
+}
+
+# ---- per-source limits -------------------------------------------------------------
+
+@test "under xinetd with the shipped limits 200 stalled clients of one address leave others served" {
+	[ "$(id -u)" -eq 0 ] || skip "xinetd needs root to start services as nobody"
+	stop_pid "$HANDLER_PID"
+	# Beneath /tmp, not the test's directory: nobody must reach it.
+	X=$(mktemp -d /tmp/stdhttpd-hostile.XXXXXX)
+	chmod 0755 "$X"
+	cp -r "$ROOT" "$X/www"
+	mkdir "$X/stats"
+	chown nobody "$X/stats"
+	fast_conf "$X/slow.conf" 'header_timeout 3s' "root $X/www" \
+	    "stats $X/stats/stats.jsonl"
+	chmod -R a+rX "$X"
+	PORT=$(free_port)
+	mkdir "$X/xinetd.d"
+	# The shipped service, on a test port and loopback, as nobody; the
+	# address-space limit goes because the sanitizer build reserves
+	# terabytes of it.
+	sed -e "s|= 80\$|= $PORT|" \
+	    -e 's|disable\([[:space:]]*\)= yes|disable\1= no|' \
+	    -e 's|\(user[[:space:]]*=\) stdhttpd$|\1 nobody|' \
+	    -e 's|\(group[[:space:]]*=\) stdhttpd$|\1 nogroup|' \
+	    -e "s|/usr/local/sbin/stdhttpd|$STDHTTPD|" \
+	    -e "s|/etc/stdhttpd/stdhttpd.conf|$X/slow.conf|" \
+	    -e '/rlimit_as/d' \
+	    -e 's|^\([[:space:]]*\)wait\([[:space:]]*\)= no|&\n\1bind\2= 127.0.0.1|' \
+	    "$TOP/xinetd/stdhttpd" >"$X/xinetd.d/stdhttpd"
+	per_source=$(sed -n 's/^[[:space:]]*per_source[[:space:]]*=[[:space:]]*//p' \
+	    "$X/xinetd.d/stdhttpd")
+	[ "$per_source" -gt 0 ] && [ "$per_source" -lt 200 ]
+	printf 'defaults\n{\n}\nincludedir %s\n' "$X/xinetd.d" >"$X/xinetd.conf"
+	timeout 120 xinetd -f "$X/xinetd.conf" -dontfork \
+	    -pidfile "$X/xinetd.pid" -filelog "$X/xinetd.log" 3>&- &
+	HANDLER_PID=$!
+	for i in $(seq 100); do
+		grep -q 'Started working: 1 available' "$X/xinetd.log" \
+		    2>/dev/null && break
+		sleep 0.05
+	done
+	grep -q 'Started working: 1 available' "$X/xinetd.log" ||
+	    { cat "$X/xinetd.log"; false; }
+	STALLED=()
+	for i in $(seq 200); do
+		exec {fd}<>"/dev/tcp/127.0.0.1/$PORT"
+		STALLED+=("$fd")
+		# Past per_source xinetd closes at once: a write may meet
+		# SIGPIPE, which only the subshell takes.
+		(printf 'GET /hello.txt HTTP/1.1\r\nHost: a\r\nUser-Ag' >&"$fd") \
+		    2>/dev/null || :
+	done
+	sleep 0.5
+	running=$(pgrep -P "$(pgrep -P "$HANDLER_PID")" | wc -l)
+	echo "handlers running: $running"
+	[ "$running" -le "$per_source" ]
+	[ "$running" -ge $((per_source / 2)) ]
+	# Another address is served at once.
+	run curl -sS --max-time 1 --interface 127.0.0.2 -o /dev/null \
+	    -w '%{http_code}' "http://127.0.0.1:$PORT/hello.txt"
+	assert_output 200
 }
