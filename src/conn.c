@@ -51,44 +51,60 @@ conn_log(const struct conn *c, const char *fmt, ...)
 	    (int)c->pid, c->id, c->client, buf);
 }
 
+/* Waits up to timeout_ms for input; -1 with errno ETIMEDOUT or poll's. */
+static int
+wait_readable(const struct conn *c, int timeout_ms)
+{
+	struct pollfd	pfd = { .fd = c->in_fd, .events = POLLIN };
+	int		r;
+
+	do {
+		r = poll(&pfd, 1, timeout_ms < 0 ? 0 : timeout_ms);
+	} while (r < 0 && errno == EINTR);
+	if (r == 0)
+		errno = ETIMEDOUT;
+	return r > 0 ? 0 : -1;
+}
+
 /*
  * Flushes pending responses and stats records, then waits up to timeout_ms
- * for input and reads what has come.  Returns the number of bytes added to
- * the input buffer, 0 when the client closed its side (or the buffer is
- * full), or -1 with errno ETIMEDOUT or the read error.
+ * (or the idle timeout, for CONN_WAIT_IDLE) for input and reads what has
+ * come.  Returns the number of bytes added to the input buffer, 0 when the
+ * client closed its side (or the buffer is full), or -1 with errno
+ * ETIMEDOUT or the read error.
  */
 int
 conn_fill(struct conn *c, int timeout_ms)
 {
 	struct pollfd	pfd = { .fd = c->in_fd, .events = POLLIN };
 	ssize_t		n;
-	int		r;
+	int		ready = 0;
 
 	/* With only stats records pending (the open record, before the
 	 * first request), a request already waiting lets them go out with
 	 * its response, in one append instead of two. */
-	r = c->out_len == 0 && stats_pending() ? poll(&pfd, 1, 0) : 0;
-	if (r <= 0) {
+	if (c->out_len == 0 && stats_pending())
+		ready = poll(&pfd, 1, 0) > 0;
+	if (!ready) {
 		(void)respond_flush(c, 0);
 		(void)stats_flush(c);
 	}
 	if (c->in_len == sizeof(c->in))
 		return 0;
-	while (r <= 0) {
-		r = poll(&pfd, 1, timeout_ms < 0 ? 0 : timeout_ms);
-		if (r >= 0 || errno != EINTR)
-			break;
+	/* Between requests on a socket no poll is needed: the socket's
+	 * receive timeout, set once per connection, is the idle timeout. */
+	if (timeout_ms == CONN_WAIT_IDLE) {
+		ready |= c->idle_by_socket;
+		timeout_ms = (int)c->cfg->idle_timeout_ms;
 	}
-	if (r == 0) {
-		errno = ETIMEDOUT;
-		return -1;
-	}
-	if (r < 0)
+	if (!ready && wait_readable(c, timeout_ms) == -1)
 		return -1;
 	do {
 		n = read(c->in_fd, c->in + c->in_len,
 		    sizeof(c->in) - c->in_len);
 	} while (n < 0 && errno == EINTR);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		errno = ETIMEDOUT;
 	if (n < 0)
 		return -1;
 	c->in_len += (size_t)n;
@@ -112,15 +128,15 @@ read_head(struct conn *c)
 
 	/* The first request must arrive within the header timeout of the
 	 * connection's start; later ones within the idle timeout. */
-	deadline = now_ms() + (c->seq == 0 ? c->cfg->header_timeout_ms :
-	    c->cfg->idle_timeout_ms);
+	deadline = now_ms() + c->cfg->header_timeout_ms;
 	for (;;) {
 		rc = parse_request(c->in, c->in_len, &c->req, &used);
 		if (rc != PARSE_AGAIN)
 			break;
 		if (c->in_len == sizeof(c->in))
 			return 431;
-		n = conn_fill(c, (int)(deadline - now_ms()));
+		n = conn_fill(c, c->in_len == 0 && c->seq > 0 ?
+		    CONN_WAIT_IDLE : (int)(deadline - now_ms()));
 		if (n > 0 && c->seq > 0 && c->in_len == (size_t)n)
 			/* The first bytes of a request: the header
 			 * timeout runs from here. */

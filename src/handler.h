@@ -31,6 +31,7 @@ struct conn {
 	int		 in_fd;		/* 0 */
 	int		 out_fd;	/* 1 */
 	int		 is_socket;	/* fd 1 is a socket: MSG_MORE works */
+	int		 idle_by_socket; /* fd 0's SO_RCVTIMEO is the idle timeout */
 	int		 root_fd;	/* the document root, or -1 */
 	int		 stats_fd;	/* the stats file, or -1 */
 	int		 stats_failed;	/* logged once per connection */
@@ -70,6 +71,7 @@ struct conn {
 
 /* conn.c */
 int	 conn_serve(struct conn *);
+#define CONN_WAIT_IDLE	(-1)	/* conn_fill(): between requests */
 int	 conn_fill(struct conn *, int);
 long	 conn_body(struct conn *, const char **);
 int	 conn_discard(struct conn *, int);

@@ -207,14 +207,17 @@ main(int argc, char *argv[])
 	}
 
 	/* A client that stops reading must not pin the handler: a write
-	 * that makes no progress for the idle timeout fails. */
+	 * that makes no progress for the idle timeout fails.  The same
+	 * timeout on receiving ends an idle keep-alive wait without a poll
+	 * before every read. */
+	tv.tv_sec = cfg.idle_timeout_ms / 1000;
+	tv.tv_usec = (cfg.idle_timeout_ms % 1000) * 1000;
 	conn.is_socket = is_socket(STDOUT_FILENO);
-	if (conn.is_socket) {
-		tv.tv_sec = cfg.idle_timeout_ms / 1000;
-		tv.tv_usec = (cfg.idle_timeout_ms % 1000) * 1000;
+	if (conn.is_socket)
 		(void)setsockopt(STDOUT_FILENO, SOL_SOCKET, SO_SNDTIMEO, &tv,
 		    sizeof(tv));
-	}
+	conn.idle_by_socket = setsockopt(STDIN_FILENO, SOL_SOCKET,
+	    SO_RCVTIMEO, &tv, sizeof(tv)) == 0;
 	(void)sigaction(SIGPIPE, &sa, NULL);	/* sendfile to a closed peer */
 	stats_init();
 	return conn_serve(&conn);
