@@ -105,8 +105,11 @@ struct agg_src {
 	int		skipping;	/* inside an overlong line */
 };
 
-/* How long a rotated file is still read after it last grew. */
+/* How long a rotated file is still read after it last grew, and how many
+ * rotated files are read at once (logrotate renames .1 to .2 while handlers
+ * that opened it may still append). */
 #define AGG_OLD_QUIET_SEC	120
+#define AGG_OLD_MAX		4
 
 /* The aggregates plus the state of following one stats file. */
 struct agg {
@@ -114,8 +117,8 @@ struct agg {
 
 	char		path[PATH_MAX];
 	struct agg_src	cur;
-	struct agg_src	old;
-	int64_t		old_active;	/* when old last grew, monotonic s */
+	struct agg_src	old[AGG_OLD_MAX];	/* rotated away, newest first */
+	int64_t		old_active[AGG_OLD_MAX]; /* when each last grew */
 	int		rotations;
 	int		truncations;
 

@@ -102,7 +102,7 @@ static void	take_lines(struct agg *, struct agg_src *, size_t);
 static int64_t	read_to_eof(struct agg *, struct agg_src *);
 static void	src_reset(struct agg_src *);
 static int	open_path(struct agg *);
-static void	old_retire(struct agg *);
+static void	old_retire(struct agg *, int);
 static int64_t	mono_sec(void);
 static uint64_t	fnv(uint64_t, const char *, size_t);
 static int	tail_hash(int, uint64_t, uint64_t *);
@@ -854,17 +854,40 @@ open_path(struct agg *a)
 	return 0;
 }
 
-/* Stops following the rotated file; a torn last line in it is bad. */
+/* Stops following rotated file i; a torn last line in it is bad. */
 static void
-old_retire(struct agg *a)
+old_retire(struct agg *a, int i)
 {
-	if (a->old.fd == -1)
+	if (a->old[i].fd == -1)
 		return;
-	if (a->old.have > 0 && !a->old.skipping)
+	if (a->old[i].have > 0 && !a->old[i].skipping)
 		a->c.bad++;
-	(void)close(a->old.fd);
-	a->old.fd = -1;
-	src_reset(&a->old);
+	(void)close(a->old[i].fd);
+	a->old[i].fd = -1;
+	src_reset(&a->old[i]);
+}
+
+/*
+ * Makes the current file the newest rotated one.  The oldest rotated file
+ * gives up its place when all are taken.  Buffers are swapped, not copied.
+ */
+static void
+old_push(struct agg *a)
+{
+	struct agg_src	spare;
+	int		i;
+
+	old_retire(a, AGG_OLD_MAX - 1);
+	spare = a->old[AGG_OLD_MAX - 1];
+	for (i = AGG_OLD_MAX - 1; i > 0; i--) {
+		a->old[i] = a->old[i - 1];
+		a->old_active[i] = a->old_active[i - 1];
+	}
+	a->old[0] = a->cur;
+	a->old_active[0] = mono_sec();
+	a->cur = spare;
+	a->cur.fd = -1;
+	src_reset(&a->cur);
 }
 
 static int64_t
@@ -890,12 +913,16 @@ agg_follow(struct agg *a)
 {
 	struct stat st;
 	int64_t n;
+	int i;
 
-	if (a->old.fd != -1) {
-		if ((n = read_to_eof(a, &a->old)) > 0)
-			a->old_active = mono_sec();
-		if (n == -1 || mono_sec() - a->old_active >= AGG_OLD_QUIET_SEC)
-			old_retire(a);
+	for (i = 0; i < AGG_OLD_MAX; i++) {
+		if (a->old[i].fd == -1)
+			continue;
+		if ((n = read_to_eof(a, &a->old[i])) > 0)
+			a->old_active[i] = mono_sec();
+		if (n == -1 ||
+		    mono_sec() - a->old_active[i] >= AGG_OLD_QUIET_SEC)
+			old_retire(a, i);
 	}
 	if (a->cur.fd == -1 && open_path(a) == -1)
 		return errno == ENOENT ? 0 : -1;
@@ -914,17 +941,7 @@ agg_follow(struct agg *a)
 	/* Rotated, or removed: the current file becomes the old one. */
 	if (read_to_eof(a, &a->cur) == -1)
 		return -1;
-	old_retire(a);
-	memcpy(a->old.buf, a->cur.buf, a->cur.have);
-	a->old.fd = a->cur.fd;
-	a->old.dev = a->cur.dev;
-	a->old.ino = a->cur.ino;
-	a->old.offset = a->cur.offset;
-	a->old.have = a->cur.have;
-	a->old.skipping = a->cur.skipping;
-	a->old_active = mono_sec();
-	a->cur.fd = -1;
-	src_reset(&a->cur);
+	old_push(a);
 	a->rotations++;
 	if (open_path(a) == -1)
 		return errno == ENOENT ? 0 : -1;
@@ -1049,6 +1066,7 @@ struct agg *
 agg_new(const char *path)
 {
 	struct agg *a;
+	int i;
 
 	if (strlen(path) >= sizeof(a->path)) {
 		errno = ENAMETOOLONG;
@@ -1056,28 +1074,38 @@ agg_new(const char *path)
 	}
 	if ((a = calloc(1, sizeof(*a))) == NULL)
 		return NULL;
-	if ((a->cur.buf = malloc(AGG_READ_SIZE + AGG_LINE_MAX + 1)) == NULL ||
-	    (a->old.buf = malloc(AGG_READ_SIZE + AGG_LINE_MAX + 1)) == NULL) {
-		free(a->cur.buf);
-		free(a);
-		return NULL;
-	}
+	a->cur.fd = -1;
+	for (i = 0; i < AGG_OLD_MAX; i++)
+		a->old[i].fd = -1;
+	/* Pages of these buffers are touched only when a file needs them. */
+	if ((a->cur.buf = malloc(AGG_READ_SIZE + AGG_LINE_MAX + 1)) == NULL)
+		goto fail;
+	for (i = 0; i < AGG_OLD_MAX; i++)
+		if ((a->old[i].buf = malloc(AGG_READ_SIZE + AGG_LINE_MAX +
+		    1)) == NULL)
+			goto fail;
 	memcpy(a->path, path, strlen(path) + 1);
-	a->cur.fd = a->old.fd = -1;
 	return a;
+fail:
+	agg_free(a);
+	return NULL;
 }
 
 void
 agg_free(struct agg *a)
 {
+	int i;
+
 	if (a == NULL)
 		return;
 	if (a->cur.fd != -1)
 		(void)close(a->cur.fd);
-	if (a->old.fd != -1)
-		(void)close(a->old.fd);
 	free(a->cur.buf);
-	free(a->old.buf);
+	for (i = 0; i < AGG_OLD_MAX; i++) {
+		if (a->old[i].fd != -1)
+			(void)close(a->old[i].fd);
+		free(a->old[i].buf);
+	}
 	free(a);
 }
 

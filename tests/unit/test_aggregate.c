@@ -374,6 +374,49 @@ follow_survives_truncation_and_rotation(void)
 	(void)rmdir(dir);
 }
 
+/*
+ * Files renamed twice over (logrotate's .1 to .2) while handlers that
+ * opened them still append: every file keeps being read.
+ */
+static void
+follow_reads_every_rotated_file_still_written(void)
+{
+	char dir[] = "/tmp/test_aggregate.XXXXXX", path[128], one[128];
+	char two[128];
+	struct agg *a;
+
+	if (mkdtemp(dir) == NULL) {
+		CHECK(0);
+		return;
+	}
+	(void)snprintf(path, sizeof(path), "%s/stats.jsonl", dir);
+	(void)snprintf(one, sizeof(one), "%s/stats.jsonl.1", dir);
+	(void)snprintf(two, sizeof(two), "%s/stats.jsonl.2", dir);
+	a = agg_new(path);
+	write_all(path, REQ("GET", 200, "", 1), O_APPEND);
+	CHECK_INT(agg_follow(a), 0);
+	CHECK_INT(rename(path, one), 0);
+	write_all(path, REQ("GET", 200, "", 1), O_APPEND);
+	CHECK_INT(agg_follow(a), 0);
+	CHECK_INT(rename(one, two), 0);
+	CHECK_INT(rename(path, one), 0);
+	write_all(path, REQ("GET", 200, "", 1), O_APPEND);
+	CHECK_INT(agg_follow(a), 0);
+	CHECK_INT(a->rotations, 2);
+	CHECK_INT(a->c.requests, 3);
+	/* Handlers of both earlier files are still running. */
+	write_all(two, REQ("HEAD", 200, "", 1), O_APPEND);
+	write_all(one, REQ("HEAD", 200, "", 1), O_APPEND);
+	CHECK_INT(agg_follow(a), 0);
+	CHECK_INT(a->c.requests, 5);
+	CHECK_INT(a->c.bad, 0);
+	agg_free(a);
+	(void)unlink(two);
+	(void)unlink(one);
+	(void)unlink(path);
+	(void)rmdir(dir);
+}
+
 static void
 a_checkpoint_resumes_only_the_same_file(void)
 {
@@ -431,6 +474,7 @@ main(void)
 	RUN(many_connections_open_and_close_without_filling_the_table);
 	RUN(percentiles_are_within_an_eighth_of_the_truth);
 	RUN(follow_survives_truncation_and_rotation);
+	RUN(follow_reads_every_rotated_file_still_written);
 	RUN(a_checkpoint_resumes_only_the_same_file);
 	return unit_done();
 }
