@@ -279,9 +279,13 @@ wc_spool_stdin(void)
 		return -1;
 	while ((n = read(STDIN_FILENO, buf, sizeof(buf))) > 0)
 		if (fwrite(buf, 1, (size_t)n, f) != (size_t)n)
-			return -1;
-	if (n == -1 || fflush(f) == EOF)
+			break;
+	if (n != 0 || fflush(f) == EOF) {
+		(void)fclose(f);
 		return -1;
+	}
+	/* The stream stays open for the life of the process: its
+	 * descriptor is the body, read again for every request. */
 	return fileno(f);
 }
 

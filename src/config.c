@@ -518,7 +518,7 @@ config_set(struct config *c, const char *key, const char *value,
     const char *file, unsigned line)
 {
 	const struct config_key	*k = NULL;
-	struct config_ctx	 x;
+	struct config_ctx	 x = { 0 };
 	const char		*slash, *reason;
 	size_t			 i;
 

@@ -253,6 +253,9 @@ file_sendfile(struct conn *c, int fd, off_t off, uint64_t len)
 {
 	ssize_t	n;
 
+	/* A large body may take long: the records so far, the connection's
+	 * open record among them, must not wait for it. */
+	(void)stats_flush(c);
 	if (respond_flush(c, 1) == -1)
 		return -1;
 	while (len > 0) {

@@ -12,7 +12,7 @@ setup() {
 	mkdir -p "$DIR/stats"
 	STATS=$DIR/stats/stats.jsonl
 	HTTP_PORT=$(free_port)
-	start_http "$HTTP_PORT" -r "$DIR/www" -s "$STATS" -w /upload/
+	start_handler "$HTTP_PORT" -r "$DIR/www" -s "$STATS" -w /upload/
 	start_admin "$STATS"
 }
 
@@ -313,7 +313,7 @@ teardown() {
 	timeout 60 systemd-socket-activate -l "127.0.0.1:$port" --inetd \
 	    "$ADMIN" -s "$STATS" 3>&- 2>>"$BATS_FILE_TMPDIR/admin.log" &
 	pid=$!
-	wait_listen "$port"
+	wait_port "$port"
 	run bash -c "printf 'health\r\nquit\r\n' |
 	    timeout 5 nc -N -w 5 127.0.0.1 $port | tr -d '\r'"
 	stop_pid "$pid"

@@ -8,7 +8,7 @@ build="gcc make pkg-config libjansson-dev libsystemd-dev systemd"
 case ${1:-} in
 run)	want="$build" ;;
 check)	want="$build bats bats-support bats-assert bats-file curl \
-	      netcat-openbsd socat iproute2 procps strace xinetd jq mandoc \
+	      netcat-openbsd socat iproute2 procps strace time xinetd jq mandoc \
 	      systemd-container logrotate chromium nginx-light prometheus \
 	      clang valgrind" ;;
 *)	echo "usage: $0 run|check" >&2; exit 100 ;;

@@ -1,13 +1,9 @@
 # Shared functions of the hardening suites (hostile.bats, faults.bats,
-# memory.bats): the handler and stdhttpd-admin under systemd-socket-activate
-# with short timeouts, the processes a handler runs as, checks that a stats file is
-# whole JSON Lines, and bounded waits.  Every server listens on 127.0.0.1,
-# runs under timeout and is stopped by its pid.
+# memory.bats): short timeouts, the processes a handler runs as, checks that
+# a stats file is whole JSON Lines, and bounded waits.  The servers come from
+# helper.bash.
 
 load helper
-
-# helper.bash sets BUILD (the sanitizer build under make check-asan).
-ADMIN=$BUILD/stdhttpd-admin
 
 # A slow machine (or the sanitizer build) starts a handler in tens of
 # milliseconds; every wait below is bounded by these many tenths of a second.
@@ -26,7 +22,7 @@ fast_conf() {
 }
 
 # handlers PID: the pids of the handlers running under the activator that
-# start_handler or start_http started as PID (timeout's child's children).
+# start_handler started as PID (timeout's child's children).
 handlers() {
 	local act
 	for act in $(pgrep -P "$1"); do
@@ -71,35 +67,6 @@ stats_valid() {
 	# jq takes "{}{}" on one line as two values: count lines too.
 	[ "$(jq -c . "$1" | wc -l)" -eq "$(wc -l <"$1")" ] ||
 	    { echo "$1 holds two records on one line" >&2; return 1; }
-}
-
-# start_admin STATS: stdhttpd-admin on a free port, exec'd on the first
-# connection, as systemd starts it (Accept=no).  Sets ADMIN_PORT, ADMIN_PID.
-start_admin() {
-	ADMIN_PORT=$(free_port)
-	timeout 300 systemd-socket-activate -l "127.0.0.1:$ADMIN_PORT" \
-	    "$ADMIN" -s "$1" 3>&- 2>>"$BATS_FILE_TMPDIR/admin.log" &
-	ADMIN_PID=$!
-	wait_port "$ADMIN_PORT"
-}
-
-# ask COMMAND...: the admin's answers to the commands, without CRs.
-ask() {
-	{ printf '%s\r\n' "$@"; printf 'quit\r\n'; } |
-	    timeout 10 nc -N -w 10 127.0.0.1 "$ADMIN_PORT" | tr -d '\r' |
-	    sed '/^goodbye$/,$d'
-}
-
-# until_answer COMMAND EXPECTED: asks until the answer is EXPECTED.
-until_answer() {
-	local i got
-	for i in $(seq "$WAIT_TENTHS"); do
-		got=$(ask "$1")
-		[ "$got" = "$2" ] && return 0
-		sleep 0.1
-	done
-	printf 'asked: %s\nwanted:\n%s\ngot:\n%s\n' "$1" "$2" "$got" >&2
-	return 1
 }
 
 # status_of: the status codes of the responses on stdin, one a line.

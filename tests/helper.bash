@@ -11,6 +11,7 @@ TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 BUILD=${STDHTTPD_BUILD:-$TOP/build}
 case $BUILD in /*) ;; *) BUILD=$TOP/$BUILD ;; esac
 STDHTTPD=$BUILD/stdhttpd
+ADMIN=$BUILD/stdhttpd-admin
 export SYSTEMD_LOG_LEVEL=warning
 
 # A TCP port no socket on this machine uses.  It is below 32768, where the
@@ -40,10 +41,11 @@ wait_listen() {
 	return 1
 }
 
-# Waits (at most 5 s) until 127.0.0.1:PORT accepts connections.
+# Waits until 127.0.0.1:PORT accepts connections: at most 30 s, since a
+# loaded machine can take seconds to start an activator.
 wait_port() {
 	local i
-	for i in $(seq 100); do
+	for i in $(seq 600); do
 		(exec 9<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
 		sleep 0.05
 	done
@@ -98,4 +100,38 @@ pipe_request() {
 # answers until it closes (at most 5 s).
 raw() {
 	timeout 5 nc -N -w 5 127.0.0.1 "$1"
+}
+
+# start_admin STATS [ARGS...]: stdhttpd-admin on a free port, exec'd on the
+# first connection as systemd starts it (Accept=no); wait_port makes that
+# connection.  Sets ADMIN_PORT and ADMIN_PID.
+start_admin() {
+	local stats=$1
+	shift
+	ADMIN_PORT=$(free_port)
+	timeout 300 systemd-socket-activate -l "127.0.0.1:$ADMIN_PORT" \
+	    "$ADMIN" -s "$stats" "$@" 3>&- 2>>"$BATS_FILE_TMPDIR/admin.log" &
+	ADMIN_PID=$!
+	wait_port "$ADMIN_PORT"
+}
+
+# ask COMMAND...: the admin's answers to the commands, without CRs, until
+# it closes or 10 s pass.
+ask() {
+	{ printf '%s\r\n' "$@"; printf 'quit\r\n'; } |
+	    timeout 10 nc -N -w 10 127.0.0.1 "$ADMIN_PORT" | tr -d '\r' |
+	    sed '/^goodbye$/,$d'
+}
+
+# until_answer COMMAND EXPECTED: asks until the answer is EXPECTED (the
+# handlers write their records a moment after the response), at most 10 s.
+until_answer() {
+	local i got
+	for i in $(seq 100); do
+		got=$(ask "$1")
+		[ "$got" = "$2" ] && return 0
+		sleep 0.1
+	done
+	printf 'asked: %s\nwanted:\n%s\ngot:\n%s\n' "$1" "$2" "$got" >&2
+	return 1
 }
