@@ -111,6 +111,21 @@ conn_fill(struct conn *c, int timeout_ms)
 	return (int)n;
 }
 
+/*
+ * Moves the unparsed input to the front of the buffer, to make room for a
+ * read.  Finished requests are dropped by moving c->start alone, so a
+ * pipelined burst is not copied once per request.
+ */
+static void
+compact(struct conn *c)
+{
+	if (c->start == 0)
+		return;
+	memmove(c->in, c->in + c->start, c->in_len - c->start);
+	c->in_len -= c->start;
+	c->start = 0;
+}
+
 #define HEAD_CLOSED	1	/* the client left between requests */
 
 /*
@@ -130,9 +145,11 @@ read_head(struct conn *c)
 	 * connection's start; later ones within the idle timeout. */
 	deadline = now_ms() + c->cfg->header_timeout_ms;
 	for (;;) {
-		rc = parse_request(c->in, c->in_len, &c->req, &used);
+		rc = parse_request(c->in + c->start, c->in_len - c->start,
+		    &c->req, &used);
 		if (rc != PARSE_AGAIN)
 			break;
+		compact(c);
 		if (c->in_len == sizeof(c->in))
 			return 431;
 		n = conn_fill(c, c->in_len == 0 && c->seq > 0 ?
@@ -149,8 +166,17 @@ read_head(struct conn *c)
 			return c->in_len > 0 ? 408 : HEAD_CLOSED;
 		}
 	}
+	if (rc == PARSE_OK && c->start > 0 && (c->req.chunked ||
+	    (c->req.has_length && c->req.content_length >
+	    c->in_len - c->start - used))) {
+		/* The rest of the body is read into the space behind the
+		 * head: give it the whole buffer, and parse again so the
+		 * request's spans point at the moved bytes. */
+		compact(c);
+		rc = parse_request(c->in, c->in_len, &c->req, &used);
+	}
 	if (rc == PARSE_OK)
-		c->head = used;
+		c->head = c->start + used;
 	return rc;
 }
 
@@ -377,14 +403,6 @@ dispatch(struct conn *c)
 	}
 }
 
-/* Drops the finished request from the input buffer, keeping what follows. */
-static void
-compact(struct conn *c)
-{
-	memmove(c->in, c->in + c->pos, c->in_len - c->pos);
-	c->in_len -= c->pos;
-	c->pos = c->head = 0;
-}
 
 /*
  * Closing a socket that still has unread input makes the kernel reset the
@@ -444,7 +462,7 @@ conn_serve(struct conn *c)
 			 * whatever follows it: answer and close. */
 			memset(&c->req, 0, sizeof(c->req));
 			c->reply.bytes_in = 0;
-			c->head = c->pos = c->in_len;
+			c->start = c->head = c->pos = c->in_len;
 			c->closing = 1;
 			status = EXIT_CLIENT;
 			respond_error(c, rc);
@@ -452,7 +470,7 @@ conn_serve(struct conn *c)
 		if (c->reply.status == 408 || c->body_status == 408)
 			status = EXIT_CLIENT;
 		stats_request_record(c);
-		compact(c);
+		c->start = c->pos;
 	}
 	(void)respond_flush(c, 0);
 	linger(c);

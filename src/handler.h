@@ -46,10 +46,11 @@ struct conn {
 	int		 closing;	/* close after this response */
 	int		 gone;		/* the client stopped reading */
 
-	/* Input: in[0..in_len); the current request's head is in[0..head),
-	 * its body is consumed from in[pos..). */
+	/* Input: in[0..in_len); the current request starts at in[start],
+	 * its head ends at in[head], its body is consumed from in[pos..). */
 	char		 in[CONN_IN_BUF];
 	size_t		 in_len;
+	size_t		 start;
 	size_t		 head;
 	size_t		 pos;
 	struct request	 req;

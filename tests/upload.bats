@@ -316,3 +316,17 @@ etag_of() {
 	run curl -sS --max-time 5 -I "$(url /hello.txt)"
 	assert_line $'Accept-Ranges: bytes\r'
 }
+
+@test "a PUT behind a long pipeline of GETs stores its whole body" {
+	head -c 100000 /dev/urandom >"$BATS_TEST_TMPDIR/body"
+	{
+		for i in $(seq 300); do
+			printf 'GET /hello.txt?%d HTTP/1.1\r\nHost: t\r\n\r\n' "$i"
+		done
+		printf 'PUT /upload/behind HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\nConnection: close\r\n\r\n'
+		cat "$BATS_TEST_TMPDIR/body"
+	} >"$BATS_TEST_TMPDIR/req"
+	run bash -c "timeout 10 nc -N -w 5 127.0.0.1 $PORT <'$BATS_TEST_TMPDIR/req' | grep -a -c '^HTTP/1.1 2'"
+	assert_output 301
+	cmp "$ROOT/upload/behind" "$BATS_TEST_TMPDIR/body"
+}
