@@ -107,7 +107,6 @@ void	 upload_post(struct conn *);
 void	 upload_delete(struct conn *);
 
 /* stats.c */
-void	 stats_init(void);
 void	 stats_open_record(struct conn *);
 void	 stats_request_record(struct conn *);
 void	 stats_close_record(struct conn *);

@@ -170,6 +170,7 @@ int	 util_parse_http_date(struct span, time_t *);
 #define UTIL_RFC3339_LEN	27	/* "2026-11-21T22:23:02.123456Z" */
 void	 util_rfc3339(const struct timespec *, char [UTIL_RFC3339_LEN + 1]);
 int	 util_percent_decode(struct span, char *, size_t, size_t *);
+size_t	 util_json_string(char *, size_t, struct span);
 
 /* config.c */
 void	 config_defaults(struct config *);

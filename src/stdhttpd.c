@@ -219,6 +219,5 @@ main(int argc, char *argv[])
 	conn.idle_by_socket = setsockopt(STDIN_FILENO, SOL_SOCKET,
 	    SO_RCVTIMEO, &tv, sizeof(tv)) == 0;
 	(void)sigaction(SIGPIPE, &sa, NULL);	/* sendfile to a closed peer */
-	stats_init();
 	return conn_serve(&conn);
 }

@@ -569,3 +569,87 @@ util_percent_decode(struct span in, char *out, size_t outlen,
 	*ret_len = n;
 	return 0;
 }
+
+/* The length of the valid UTF-8 sequence at s[0..n), or 0 (RFC 3629). */
+static size_t
+util_utf8_seq(const unsigned char *s, size_t n)
+{
+	size_t	len, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	/* No overlong forms, no surrogates, nothing above U+10FFFF. */
+	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f) ||
+	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
+		return 0;
+	return len;
+}
+
+static int
+util_utf8_valid(struct span s)
+{
+	size_t	i, n;
+
+	for (i = 0; i < s.len; i += n)
+		if ((n = util_utf8_seq((const unsigned char *)s.p + i,
+		    s.len - i)) == 0)
+			return 0;
+	return 1;
+}
+
+/*
+ * Writes s as a quoted JSON string (RFC 8259 section 7) to dst: quote and
+ * backslash escaped, control characters as \n, \r, \t or \u00XX.  Bytes
+ * that are not UTF-8 cannot be in JSON; when s is not valid UTF-8 every
+ * byte above 0x7f becomes '?'.  Returns the length written (no NUL), or 0
+ * when it would not fit in cap; 6 * len + 2 always fits.
+ */
+size_t
+util_json_string(char *dst, size_t cap, struct span s)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	const unsigned char	*p = (const unsigned char *)s.p;
+	size_t			 i, o = 0;
+	int			 ascii_only = !util_utf8_valid(s);
+
+	if (cap < 2)
+		return 0;
+	dst[o++] = '"';
+	for (i = 0; i < s.len; i++) {
+		char	esc[6];
+		size_t	n = 0;
+
+		if (p[i] == '"' || p[i] == '\\') {
+			esc[n++] = '\\';
+			esc[n++] = (char)p[i];
+		} else if (p[i] == '\n' || p[i] == '\r' || p[i] == '\t') {
+			esc[n++] = '\\';
+			esc[n++] = p[i] == '\n' ? 'n' : p[i] == '\r' ? 'r' : 't';
+		} else if (p[i] < 0x20) {
+			memcpy(esc, "\\u00", 4);
+			esc[4] = hex[p[i] >> 4];
+			esc[5] = hex[p[i] & 0xf];
+			n = 6;
+		} else
+			esc[n++] = p[i] >= 0x80 && ascii_only ? '?' : (char)p[i];
+		if (cap - o < n + 1)	/* and the closing quote */
+			return 0;
+		memcpy(dst + o, esc, n);
+		o += n;
+	}
+	dst[o++] = '"';
+	return o;
+}
