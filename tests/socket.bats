@@ -116,11 +116,14 @@ url() {
 	port=$(free_port)
 	start_handler "$port" -r "$ROOT" -s "$stats"
 	pid=$HANDLER_PID
+	pids=()
 	for c in $(seq 8); do
 		(for i in $(seq 25); do echo "url = \"http://127.0.0.1:$port/hello.txt?c=$c&i=$i\""; echo "output = /dev/null"; done |
 		    curl -sS --max-time 20 -K -) &
+		pids+=($!)
 	done
-	wait
+	# Not a bare wait: the activator is a child of this shell too.
+	wait "${pids[@]}"
 	# Each handler writes its close record after its client left.
 	for i in $(seq 100); do
 		[ "$(grep -c '"event":"close"' "$stats")" -ge 8 ] && break
