@@ -836,12 +836,13 @@ src_reset(struct agg_src *src)
 	src->skipping = 0;
 }
 
+/* Opens name as the current file, to be read from its start. */
 static int
-open_path(struct agg *a)
+open_as_current(struct agg *a, const char *name)
 {
 	struct stat st;
 
-	if ((a->cur.fd = open(a->path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((a->cur.fd = open(name, O_RDONLY | O_CLOEXEC)) == -1)
 		return -1;
 	if (fstat(a->cur.fd, &st) == -1) {
 		(void)close(a->cur.fd);
@@ -852,6 +853,12 @@ open_path(struct agg *a)
 	a->cur.ino = st.st_ino;
 	src_reset(&a->cur);
 	return 0;
+}
+
+static int
+open_path(struct agg *a)
+{
+	return open_as_current(a, a->path);
 }
 
 /* Stops following rotated file i; a torn last line in it is bad. */
@@ -900,6 +907,36 @@ mono_sec(void)
 }
 
 /*
+ * Two rotations between two looks at the path (logrotate renames PATH.1 to
+ * PATH.2 and PATH to PATH.1) leave a file that was never opened here as
+ * PATH.1.  Any file there that is not followed already is read from its
+ * start as one more rotated file; every file that was followed is known by
+ * its inode, so nothing is counted twice.
+ */
+static void
+missed_rotation(struct agg *a)
+{
+	char		name[PATH_MAX + 2];
+	struct stat	st;
+	int		i, n;
+
+	n = snprintf(name, sizeof(name), "%s.1", a->path);
+	if (n < 0 || (size_t)n >= sizeof(name) || stat(name, &st) == -1 ||
+	    !S_ISREG(st.st_mode))
+		return;
+	for (i = 0; i < AGG_OLD_MAX; i++)
+		if (a->old[i].fd != -1 && a->old[i].dev == st.st_dev &&
+		    a->old[i].ino == st.st_ino)
+			return;
+	if (open_as_current(a, name) == -1)
+		return;
+	old_push(a);
+	a->rotations++;
+	if (read_to_eof(a, &a->old[0]) > 0)
+		a->old_active[0] = mono_sec();
+}
+
+/*
  * Reads what was appended to the stats file since the last call.  When the
  * file shrank below the offset (truncated) it starts again from its
  * beginning.  When the path names another file (rotated) it continues with
@@ -943,6 +980,7 @@ agg_follow(struct agg *a)
 		return -1;
 	old_push(a);
 	a->rotations++;
+	missed_rotation(a);
 	if (open_path(a) == -1)
 		return errno == ENOENT ? 0 : -1;
 	return read_to_eof(a, &a->cur) == -1 ? -1 : 0;

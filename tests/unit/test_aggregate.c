@@ -417,6 +417,44 @@ follow_reads_every_rotated_file_still_written(void)
 	(void)rmdir(dir);
 }
 
+/* Two rotations between two looks: the file in the middle is read too. */
+static void
+follow_finds_a_file_rotated_twice_between_two_looks(void)
+{
+	char dir[] = "/tmp/test_aggregate.XXXXXX", path[128], one[128];
+	char two[128];
+	struct agg *a;
+
+	if (mkdtemp(dir) == NULL) {
+		CHECK(0);
+		return;
+	}
+	(void)snprintf(path, sizeof(path), "%s/stats.jsonl", dir);
+	(void)snprintf(one, sizeof(one), "%s/stats.jsonl.1", dir);
+	(void)snprintf(two, sizeof(two), "%s/stats.jsonl.2", dir);
+	/* A rotated file from before is never read again. */
+	write_all(one, REQ("DELETE", 204, "", 1), O_APPEND);
+	a = agg_new(path);
+	write_all(path, REQ("GET", 200, "", 1), O_APPEND);
+	CHECK_INT(agg_follow(a), 0);
+	CHECK_INT(rename(path, one), 0);
+	write_all(path, REQ("PUT", 201, "", 1) REQ("PUT", 201, "", 1),
+	    O_APPEND);
+	CHECK_INT(rename(one, two), 0);
+	CHECK_INT(rename(path, one), 0);
+	write_all(path, REQ("HEAD", 200, "", 1), O_APPEND);
+	CHECK_INT(agg_follow(a), 0);
+	CHECK_INT(a->c.requests, 4);
+	CHECK_INT(a->c.method[3], 2);		/* the PUTs in the middle file */
+	CHECK_INT(agg_follow(a), 0);
+	CHECK_INT(a->c.requests, 4);		/* and only once */
+	agg_free(a);
+	(void)unlink(two);
+	(void)unlink(one);
+	(void)unlink(path);
+	(void)rmdir(dir);
+}
+
 static void
 a_checkpoint_resumes_only_the_same_file(void)
 {
@@ -475,6 +513,7 @@ main(void)
 	RUN(percentiles_are_within_an_eighth_of_the_truth);
 	RUN(follow_survives_truncation_and_rotation);
 	RUN(follow_reads_every_rotated_file_still_written);
+	RUN(follow_finds_a_file_rotated_twice_between_two_looks);
 	RUN(a_checkpoint_resumes_only_the_same_file);
 	return unit_done();
 }
