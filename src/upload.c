@@ -185,11 +185,18 @@ existing(int dirfd, const char *name, struct stat *st, char etag[FILE_ETAG_LEN])
 	return st;
 }
 
-/* 201 Created with the new resource's location. */
+/*
+ * 201 Created with the new resource's location: the request path as sent,
+ * followed by sep and name for a file POST named itself.
+ */
 static void
-created(struct conn *c, const char *location)
+created(struct conn *c, const char *sep, const char *name)
 {
-	respond_error_header(c, 201, "Location", location);
+	char	loc[HTTP_MAX_REQUEST_LINE + UPLOAD_TMP_NAME + 2];
+
+	(void)snprintf(loc, sizeof(loc), "%.*s%s%s", (int)c->req.path.len,
+	    c->req.path.p, sep, name);
+	respond_error_header(c, 201, "Location", loc);
 }
 
 /*
@@ -201,7 +208,6 @@ void
 upload_put(struct conn *c)
 {
 	char			 etag[FILE_ETAG_LEN];
-	char			 loc[HTTP_MAX_REQUEST_LINE + 1];
 	const struct stat	*old;
 	struct stat		 st;
 	const char		*name;
@@ -229,11 +235,8 @@ upload_put(struct conn *c)
 	if (old != NULL) {
 		respond_start(c, 204);
 		respond_end(c, NULL, RESPOND_NO_LENGTH);
-	} else {
-		(void)snprintf(loc, sizeof(loc), "%.*s", (int)c->req.path.len,
-		    c->req.path.p);
-		created(c, loc);
-	}
+	} else
+		created(c, "", "");
 	goto out;
 fail:
 	refuse(c, status);
@@ -252,7 +255,6 @@ void
 upload_post(struct conn *c)
 {
 	char		 etag[FILE_ETAG_LEN], fresh[UPLOAD_TMP_NAME];
-	char		 loc[HTTP_MAX_REQUEST_LINE + UPLOAD_TMP_NAME + 2];
 	struct stat	 st;
 	const char	*name = NULL;	/* NULL: a fresh name */
 	const char	*sep = "";	/* between the path and a fresh name */
@@ -298,9 +300,7 @@ upload_post(struct conn *c)
 		status = 500;
 		goto fail;
 	}
-	(void)snprintf(loc, sizeof(loc), "%.*s%s%s", (int)c->req.path.len,
-	    c->req.path.p, name ? "" : sep, name ? "" : fresh);
-	created(c, loc);
+	created(c, name ? "" : sep, name ? "" : fresh);
 	goto out;
 fail:
 	refuse(c, status);
