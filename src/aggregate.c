@@ -327,11 +327,19 @@ tail:
 static int
 unescape(const struct str *s, char *out, size_t cap, size_t *ret_len)
 {
-	const char *p = s->p, *end = s->p + s->len;
+	const char *p, *end;
 	size_t n = 0;
 	uint32_t cp, lo;
 	char c;
 
+	/* An absent field is an empty string with no pointer at all:
+	 * neither memcpy nor arithmetic may touch it. */
+	if (s->len == 0) {
+		*ret_len = 0;
+		return 0;
+	}
+	p = s->p;
+	end = s->p + s->len;
 	if (!s->esc) {
 		if (s->len > cap)
 			return -1;
