@@ -89,6 +89,10 @@ unit: $(UNIT_BIN) $(REPLAY_BIN)
 # the sanitizers, and make fuzz-run runs each for FUZZ_SECONDS, keeping new
 # inputs and any crash in $(B)/fuzz/.
 FUZZ_SECONDS ?= 60
+# FUZZ_RUNS=N (with a fixed seed) makes a run reproducible: CI uses it, so
+# that its verdict does not depend on where random exploration got to.
+FUZZ_RUNS ?=
+FUZZ_LIMIT = $(if $(FUZZ_RUNS),-seed=1 -runs=$(FUZZ_RUNS))
 FUZZ_CC	?= clang
 FUZZ_FLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
 	     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
@@ -107,9 +111,10 @@ fuzz: $(FUZZ_BIN)
 
 fuzz-run: fuzz
 	@for n in $(FUZZ_NAMES); do \
-	    echo "fuzz_$$n: $(FUZZ_SECONDS) s"; \
+	    echo "fuzz_$$n: $(if $(FUZZ_RUNS),$(FUZZ_RUNS) runs,$(FUZZ_SECONDS) s)"; \
 	    mkdir -p $(B)/fuzz/corpus/$$n && \
-	    $(B)/fuzz/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) -max_len=17000 \
+	    $(B)/fuzz/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) $(FUZZ_LIMIT) \
+	        -max_len=17000 \
 	        -artifact_prefix=$(B)/fuzz/ $(B)/fuzz/corpus/$$n \
 	        tests/fuzz/corpus/$$n 2>$(B)/fuzz/$$n.log || \
 	        { tail -n 30 $(B)/fuzz/$$n.log; exit 1; }; \
