@@ -80,7 +80,6 @@ struct ckpt_head {
 	uint64_t	tailhash;
 };
 
-static int	hexval(int);
 static int	scan_string(const char **, const char *, struct str *);
 static int	scan_uint(const char **, const char *, uint64_t *);
 static int	scan_other(const char **, const char *);
@@ -107,18 +106,6 @@ static int64_t	mono_sec(void);
 static uint64_t	fnv(uint64_t, const char *, size_t);
 static int	tail_hash(int, uint64_t, uint64_t *);
 static int	read_file(const char *, char *, size_t, size_t *);
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /*
  * Scans a JSON string starting at the opening quote and validates it
@@ -151,7 +138,7 @@ scan_string(const char **pp, const char *end, struct str *ret)
 			if (e - p < 5)
 				return -1;
 			for (i = 1; i <= 4; i++)
-				if (hexval(p[i]) < 0)
+				if (util_hex(p[i]) < 0)
 					return -1;
 			p += 5;
 			break;
@@ -370,16 +357,16 @@ unescape(const struct str *s, char *out, size_t cap, size_t *ret_len)
 			out[n++] = c;
 			continue;
 		}
-		cp = (uint32_t)(hexval(p[0]) << 12 | hexval(p[1]) << 8 |
-		    hexval(p[2]) << 4 | hexval(p[3]));
+		cp = (uint32_t)(util_hex(p[0]) << 12 | util_hex(p[1]) << 8 |
+		    util_hex(p[2]) << 4 | util_hex(p[3]));
 		p += 4;
 		if (cp >= 0xdc00 && cp <= 0xdfff)
 			return -1;
 		if (cp >= 0xd800 && cp <= 0xdbff) {
 			if (end - p < 6 || p[0] != '\\' || p[1] != 'u')
 				return -1;
-			lo = (uint32_t)(hexval(p[2]) << 12 | hexval(p[3]) << 8 |
-			    hexval(p[4]) << 4 | hexval(p[5]));
+			lo = (uint32_t)(util_hex(p[2]) << 12 | util_hex(p[3]) << 8 |
+			    util_hex(p[4]) << 4 | util_hex(p[5]));
 			if (lo < 0xdc00 || lo > 0xdfff)
 				return -1;
 			p += 6;

@@ -161,6 +161,7 @@ int	 etag_match(struct span, struct span, int);
 /* util.c */
 int	 span_eq(struct span, const char *);
 int	 span_eq_ci(struct span, const char *);
+int	 util_hex(int);
 int	 util_parse_u64(struct span, uint64_t, uint64_t *);
 int	 util_parse_size(const char *, uint64_t *);
 int	 util_parse_duration_ms(const char *, unsigned *);

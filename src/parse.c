@@ -100,18 +100,6 @@ is_digit(unsigned char c)
 	return c >= '0' && c <= '9';
 }
 
-static int
-hex_value(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static char
 lower(char c)
 {
@@ -779,7 +767,7 @@ chunked_decode(struct chunked *c, char *buf, size_t len, size_t *ret_used,
 		ch = (unsigned char)buf[i++];
 		switch (c->state) {
 		case CH_SIZE:
-			if ((d = hex_value(ch)) >= 0) {
+			if ((d = util_hex(ch)) >= 0) {
 				if (++c->digits > CHUNKED_MAX_DIGITS ||
 				    chunked_count(c, 0) == -1)
 					goto bad;

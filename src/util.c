@@ -511,7 +511,8 @@ util_rfc3339(const struct timespec *ts, char buf[UTIL_RFC3339_LEN + 1])
 	*p = '\0';
 }
 
-static int
+/* The value of one hex digit, either case, or -1. */
+int
 util_hex(int ch)
 {
 	if (util_isdigit(ch))
