@@ -472,7 +472,17 @@ static const struct config_key config_keys[] = {
 void
 config_defaults(struct config *c)
 {
-	memset(c, 0, sizeof(*c));
+	/* Strings end at their NUL and arrays at their count, so nothing
+	 * past them is cleared: the unused pages of a static struct config
+	 * are never touched, which keeps an idle handler small. */
+	c->error_log[0] = '\0';
+	c->user[0] = '\0';
+	c->nwritable = 0;
+	c->ntypes = 0;
+	c->nerror_pages = 0;
+	c->strict_types = 0;
+	c->create_dirs = 0;
+	c->error[0] = '\0';
 	memcpy(c->root, CONFIG_DEFAULT_ROOT, sizeof(CONFIG_DEFAULT_ROOT));
 	memcpy(c->stats, CONFIG_DEFAULT_STATS, sizeof(CONFIG_DEFAULT_STATS));
 	memcpy(c->server_name, CONFIG_DEFAULT_SERVER_NAME,
@@ -494,14 +504,17 @@ static void
 config_fail(struct config *c, const char *file, unsigned line,
     const char *key, const char *reason)
 {
-	char	where[PATH_MAX + 16];
+	const char	*sep = key != NULL ? ": " : "";
 
-	where[0] = '\0';
+	if (key == NULL)
+		key = "";
 	/* A cut message is still a message. */
 	if (file != NULL)
-		(void)snprintf(where, sizeof(where), "%s:%u: ", file, line);
-	(void)snprintf(c->error, sizeof(c->error), "%s%s%s%s", where,
-	    key != NULL ? key : "", key != NULL ? ": " : "", reason);
+		(void)snprintf(c->error, sizeof(c->error), "%s:%u: %s%s%s",
+		    file, line, key, sep, reason);
+	else
+		(void)snprintf(c->error, sizeof(c->error), "%s%s%s", key, sep,
+		    reason);
 	errno = EINVAL;
 }
 

@@ -277,12 +277,19 @@ validators(struct conn *c, const char *etag, const char *lastmod)
  * or removed file is never served from here.
  */
 static struct {
-	char		 key[FILE_PATH_MAX];	/* the resolved request path */
-	char		 rel[FILE_PATH_MAX];	/* the file, index name included */
-	struct stat	 st;
-	const char	*type;
 	int		 fd;
+	const char	*type;
+	struct stat	 st;
+	size_t		 keylen;	/* the request path: path[0..keylen) */
+	char		 path[FILE_PATH_MAX];	/* it, then any index name */
 } cached = { .fd = -1 };
+
+/* The file of a resolved path "/a/b" relative to the root: "a/b", or "." */
+static const char *
+relative(const char *path)
+{
+	return path[1] == '\0' ? "." : path + 1;
+}
 
 static int
 same_file(const struct stat *a, const struct stat *b)
@@ -301,8 +308,9 @@ cached_lookup(const struct conn *c, struct stat *ret_st)
 {
 	struct stat	now;
 
-	if (cached.fd < 0 || strcmp(cached.key, c->path) != 0 ||
-	    fstatat(c->root_fd, cached.rel, &now, 0) == -1 ||
+	if (cached.fd < 0 || strlen(c->path) != cached.keylen ||
+	    memcmp(cached.path, c->path, cached.keylen) != 0 ||
+	    fstatat(c->root_fd, relative(cached.path), &now, 0) == -1 ||
 	    !same_file(&now, &cached.st))
 		return 0;
 	*ret_st = now;
@@ -310,17 +318,17 @@ cached_lookup(const struct conn *c, struct stat *ret_st)
 }
 
 /*
- * Makes fd the cached file for key; the cache owns it from now on.  Both
- * paths come from a struct conn path, the size of the cache's buffers.
+ * Makes fd the cached file for path, whose first keylen bytes are the
+ * request path; the cache owns fd from now on.
  */
 static void
-cached_store(const char *key, const char *rel, int fd, const struct stat *st,
+cached_store(const char *path, size_t keylen, int fd, const struct stat *st,
     const char *type)
 {
 	if (cached.fd >= 0)
 		(void)close(cached.fd);
-	memcpy(cached.key, key, strlen(key) + 1);
-	memcpy(cached.rel, rel, strlen(rel) + 1);
+	memcpy(cached.path, path, strlen(path) + 1);
+	cached.keylen = keylen;
 	cached.st = *st;
 	cached.type = type;
 	cached.fd = fd;
@@ -328,16 +336,16 @@ cached_store(const char *key, const char *rel, int fd, const struct stat *st,
 
 /*
  * Finds the regular file a GET or HEAD of c->path serves: the file, or a
- * directory's index file.  Returns 0 with its stat, a descriptor owned by
- * the cache above, and its media type; 1 after answering a redirect; or
- * the status to answer.
+ * directory's index file, whose name open_index() appends to c->path.
+ * Returns 0 with its stat, a descriptor owned by the cache above, and its
+ * media type; 1 after answering a redirect; or the status to answer.
  */
 static int
 find_file(struct conn *c, struct stat *st, int *ret_fd, const char **ret_type)
 {
-	char		 key[FILE_PATH_MAX];
 	char		*rel = c->path + 1;
 	const char	*type;
+	size_t		 keylen = strlen(c->path);
 	int		 fd = -1, rc;
 
 	if (c->path_status != 0)
@@ -347,8 +355,7 @@ find_file(struct conn *c, struct stat *st, int *ret_fd, const char **ret_type)
 		*ret_type = cached.type;
 		return 0;
 	}
-	memcpy(key, c->path, strlen(c->path) + 1);
-	rc = file_open(c->root_fd, rel[0] == '\0' ? "." : rel, 0, st, &fd);
+	rc = file_open(c->root_fd, relative(c->path), 0, st, &fd);
 	if (rc == 0 && S_ISDIR(st->st_mode)) {
 		(void)close(fd);
 		fd = -1;
@@ -371,7 +378,7 @@ find_file(struct conn *c, struct stat *st, int *ret_fd, const char **ret_type)
 			(void)close(fd);
 		return rc;
 	}
-	cached_store(key, rel[0] == '\0' ? "." : rel, fd, st, type);
+	cached_store(c->path, keylen, fd, st, type);
 	*ret_fd = fd;
 	*ret_type = type;
 	return 0;

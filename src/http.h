@@ -122,21 +122,12 @@ struct error_page {
 	char	path[256];	/* a URL path beneath the root */
 };
 
-/* The configuration, read once at start and read-only afterwards. */
+/*
+ * The configuration, read once at start and read-only afterwards.  The
+ * fields every start writes come first and the large arrays last, so that
+ * a handler touches as few pages of it as it can.
+ */
 struct config {
-	char		root[PATH_MAX];
-	char		stats[PATH_MAX];
-	char		error_log[PATH_MAX];	/* empty: standard error */
-	char		server_name[64];
-	char		user[64];		/* empty: do not change user */
-	char		index[CONFIG_MAX_INDEX][NAME_MAX + 1];
-	size_t		nindex;
-	char		writable[CONFIG_MAX_WRITABLE][256];
-	size_t		nwritable;
-	struct mime_entry types[CONFIG_MAX_TYPES];
-	size_t		ntypes;
-	struct error_page error_pages[CONFIG_MAX_ERROR_PAGES];
-	size_t		nerror_pages;
 	int		strict_types;
 	int		create_dirs;
 	unsigned	header_timeout_ms;	/* first byte to end of header */
@@ -144,7 +135,20 @@ struct config {
 	unsigned	idle_timeout_ms;	/* between keep-alive requests */
 	unsigned	max_requests;		/* per connection */
 	uint64_t	max_body;
+	size_t		nindex;
+	size_t		nwritable;
+	size_t		ntypes;
+	size_t		nerror_pages;
+	char		server_name[64];
+	char		user[64];		/* empty: do not change user */
+	char		index[CONFIG_MAX_INDEX][NAME_MAX + 1];
 	char		error[CONFIG_LINE_MAX];	/* "file:line: reason" */
+	char		root[PATH_MAX];
+	char		stats[PATH_MAX];
+	char		error_log[PATH_MAX];	/* empty: standard error */
+	char		writable[CONFIG_MAX_WRITABLE][256];
+	struct mime_entry types[CONFIG_MAX_TYPES];
+	struct error_page error_pages[CONFIG_MAX_ERROR_PAGES];
 };
 
 /* parse.c */

@@ -265,12 +265,11 @@ file_sendfile(struct conn *c, int fd, off_t off, uint64_t len)
 			continue;
 		if (n < 0 && !c->gone &&
 		    (errno == EINVAL || errno == ENOSYS)) {
-			/* An output sendfile cannot write to: copy. */
-			char	buf[CONN_OUT_BUF];
-
-			n = pread(fd, buf, len > sizeof(buf) ? sizeof(buf) :
-			    (size_t)len, off);
-			if (n > 0 && write_all(c, buf, (size_t)n, 0) == -1)
+			/* An output sendfile cannot write to: copy, through
+			 * the output buffer, which was just flushed. */
+			n = pread(fd, c->out, len > sizeof(c->out) ?
+			    sizeof(c->out) : (size_t)len, off);
+			if (n > 0 && write_all(c, c->out, (size_t)n, 0) == -1)
 				n = -1, c->gone = 1;
 			if (n > 0)
 				off += n;
