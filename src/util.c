@@ -602,13 +602,23 @@ util_utf8_seq(const unsigned char *s, size_t n)
 static int
 util_utf8_valid(struct span s)
 {
-	size_t	i, n;
+	const unsigned char	*p = (const unsigned char *)s.p;
+	size_t			 i, n;
 
 	for (i = 0; i < s.len; i += n)
-		if ((n = util_utf8_seq((const unsigned char *)s.p + i,
-		    s.len - i)) == 0)
+		if (p[i] < 0x80)
+			n = 1;
+		else if ((n = util_utf8_seq(p + i, s.len - i)) == 0)
 			return 0;
 	return 1;
+}
+
+/* Whether JSON takes byte ch as it is (RFC 8259 section 7). */
+static int
+util_json_plain(unsigned char ch, int ascii_only)
+{
+	return ch >= 0x20 && ch != '"' && ch != '\\' &&
+	    (ch < 0x80 || !ascii_only);
 }
 
 /*
@@ -623,16 +633,28 @@ util_json_string(char *dst, size_t cap, struct span s)
 {
 	static const char	 hex[] = "0123456789abcdef";
 	const unsigned char	*p = (const unsigned char *)s.p;
-	size_t			 i, o = 0;
+	size_t			 i = 0, run, o = 0;
 	int			 ascii_only = !util_utf8_valid(s);
 
 	if (cap < 2)
 		return 0;
 	dst[o++] = '"';
-	for (i = 0; i < s.len; i++) {
+	while (i < s.len) {
 		char	esc[6];
 		size_t	n = 0;
 
+		/* Bytes that stand for themselves go in one copy. */
+		for (run = i; run < s.len &&
+		    util_json_plain(p[run], ascii_only); run++)
+			;
+		if (run > i) {
+			if (cap - o < run - i + 1)	/* and the quote */
+				return 0;
+			memcpy(dst + o, p + i, run - i);
+			o += run - i;
+			i = run;
+			continue;
+		}
 		if (p[i] == '"' || p[i] == '\\') {
 			esc[n++] = '\\';
 			esc[n++] = (char)p[i];
@@ -645,11 +667,12 @@ util_json_string(char *dst, size_t cap, struct span s)
 			esc[5] = hex[p[i] & 0xf];
 			n = 6;
 		} else
-			esc[n++] = p[i] >= 0x80 && ascii_only ? '?' : (char)p[i];
-		if (cap - o < n + 1)	/* and the closing quote */
+			esc[n++] = '?';		/* above 0x7f, not UTF-8 */
+		if (cap - o < n + 1)
 			return 0;
 		memcpy(dst + o, esc, n);
 		o += n;
+		i++;
 	}
 	dst[o++] = '"';
 	return o;
