@@ -108,6 +108,7 @@ conn_fill(struct conn *c, int timeout_ms)
 	if (n < 0)
 		return -1;
 	c->in_len += (size_t)n;
+	c->fills += n > 0;
 	return (int)n;
 }
 
@@ -385,6 +386,7 @@ dispatch(struct conn *c)
 			respond_error_header(c, 405, "Allow", allow);
 			return;
 		}
+		file_forget();
 		if (c->req.method == METHOD_PUT)
 			upload_put(c);
 		else if (c->req.method == METHOD_POST)

@@ -199,8 +199,7 @@ file_conditions(const struct conn *c, const struct stat *st,
  * it through only when the validator still matches, compared strongly.
  */
 static int
-range_applies(const struct conn *c, const struct stat *st, const char *etag,
-    const char *lastmod)
+range_applies(const struct conn *c, const char *etag, const char *lastmod)
 {
 	const struct span	*v;
 
@@ -208,7 +207,6 @@ range_applies(const struct conn *c, const struct stat *st, const char *etag,
 		return 1;
 	if (v->len > 0 && (v->p[0] == '"' || v->p[0] == 'W'))
 		return span_eq(*v, etag);
-	(void)st;
 	return span_eq(*v, lastmod);
 }
 
@@ -269,17 +267,25 @@ validators(struct conn *c, const char *etag, const char *lastmod)
 }
 
 /*
- * The last file served on this connection, kept open.  A keep-alive or
- * pipelined client that asks for it again costs one fstatat() instead of
- * an open, a stat and a close.  The descriptor was opened beneath the root;
- * it is used again only while the same path still names the same inode,
- * unchanged (size, modification and change times), so a replaced, edited
- * or removed file is never served from here.
+ * The last file served on this connection, kept open with its validators
+ * formatted and, when small, its contents.  A keep-alive client that asks
+ * for it again costs one fstatat() instead of an open, a stat, a read and
+ * a close.  The descriptor was opened beneath the root; it is used again
+ * only while the same path still names the same inode, unchanged (size,
+ * modification and change times), so a replaced, edited or removed file is
+ * never served from here.  Requests that arrived in one read (a pipelined
+ * burst) share one check: each is answered with the file as it was when
+ * the burst came in, or later.
  */
 static struct {
-	int		 fd;
+	int		 fd;		/* -1: nothing cached */
 	const char	*type;
 	struct stat	 st;
+	unsigned	 checked;	/* the conn's fills at the last check */
+	char		 etag[FILE_ETAG_LEN];
+	char		 lastmod[UTIL_HTTP_DATE_LEN + 1];
+	int		 has_body;	/* body[] holds the whole file */
+	char		 body[RESPOND_INLINE_MAX];
 	size_t		 keylen;	/* the request path: path[0..keylen) */
 	char		 path[FILE_PATH_MAX];	/* it, then any index name */
 } cached = { .fd = -1 };
@@ -302,18 +308,21 @@ same_file(const struct stat *a, const struct stat *b)
 	    a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
 }
 
-/* The cached file for c->path, if it is still what the path names. */
+/* Whether the cache holds c->path, still what the path names. */
 static int
-cached_lookup(const struct conn *c, struct stat *ret_st)
+cached_lookup(const struct conn *c)
 {
 	struct stat	now;
 
 	if (cached.fd < 0 || strlen(c->path) != cached.keylen ||
-	    memcmp(cached.path, c->path, cached.keylen) != 0 ||
-	    fstatat(c->root_fd, relative(cached.path), &now, 0) == -1 ||
+	    memcmp(cached.path, c->path, cached.keylen) != 0)
+		return 0;
+	if (cached.checked == c->fills)
+		return 1;
+	if (fstatat(c->root_fd, relative(cached.path), &now, 0) == -1 ||
 	    !same_file(&now, &cached.st))
 		return 0;
-	*ret_st = now;
+	cached.checked = c->fills;
 	return 1;
 }
 
@@ -322,50 +331,64 @@ cached_lookup(const struct conn *c, struct stat *ret_st)
  * request path; the cache owns fd from now on.
  */
 static void
-cached_store(const char *path, size_t keylen, int fd, const struct stat *st,
-    const char *type)
+cached_store(const struct conn *c, size_t keylen, int fd,
+    const struct stat *st, const char *type)
 {
 	if (cached.fd >= 0)
 		(void)close(cached.fd);
-	memcpy(cached.path, path, strlen(path) + 1);
-	cached.keylen = keylen;
-	cached.st = *st;
-	cached.type = type;
 	cached.fd = fd;
+	cached.type = type;
+	cached.st = *st;
+	cached.checked = c->fills;
+	file_etag(st, cached.etag);
+	util_http_date(st->st_mtime, cached.lastmod);
+	cached.has_body = 0;
+	memcpy(cached.path, c->path, strlen(c->path) + 1);
+	cached.keylen = keylen;
+}
+
+/*
+ * Makes the next request check the cached file again, because this
+ * connection is about to change files itself.  (A check is due whenever
+ * cached.checked differs from c->fills, which is at least 1 once a request
+ * has been read.)
+ */
+void
+file_forget(void)
+{
+	cached.checked = 0;
 }
 
 /*
  * Finds the regular file a GET or HEAD of c->path serves: the file, or a
  * directory's index file, whose name open_index() appends to c->path.
- * Returns 0 with its stat, a descriptor owned by the cache above, and its
- * media type; 1 after answering a redirect; or the status to answer.
+ * Returns 0 when the cache above holds it, 1 after answering a redirect,
+ * or the status to answer.
  */
 static int
-find_file(struct conn *c, struct stat *st, int *ret_fd, const char **ret_type)
+find_file(struct conn *c)
 {
 	char		*rel = c->path + 1;
 	const char	*type;
+	struct stat	 st;
 	size_t		 keylen = strlen(c->path);
 	int		 fd = -1, rc;
 
 	if (c->path_status != 0)
 		return c->path_status;
-	if (cached_lookup(c, st)) {
-		*ret_fd = cached.fd;
-		*ret_type = cached.type;
+	if (cached_lookup(c))
 		return 0;
-	}
-	rc = file_open(c->root_fd, relative(c->path), 0, st, &fd);
-	if (rc == 0 && S_ISDIR(st->st_mode)) {
+	rc = file_open(c->root_fd, relative(c->path), 0, &st, &fd);
+	if (rc == 0 && S_ISDIR(st.st_mode)) {
 		(void)close(fd);
 		fd = -1;
 		if (rel[0] != '\0' && rel[strlen(rel) - 1] != '/') {
 			redirect_slash(c);
 			return 1;
 		}
-		rc = open_index(c, rel, sizeof(c->path) - 1, st, &fd);
+		rc = open_index(c, rel, sizeof(c->path) - 1, &st, &fd);
 	}
-	if (rc == 0 && !S_ISREG(st->st_mode))
+	if (rc == 0 && !S_ISREG(st.st_mode))
 		rc = 403;	/* devices, FIFOs, sockets */
 	if (rc == 0 && (type = mime_type(c->cfg,
 	    (struct span){ rel, strlen(rel) })) == NULL) {
@@ -378,10 +401,41 @@ find_file(struct conn *c, struct stat *st, int *ret_fd, const char **ret_type)
 			(void)close(fd);
 		return rc;
 	}
-	cached_store(c->path, keylen, fd, st, type);
-	*ret_fd = fd;
-	*ret_type = type;
+	cached_store(c, keylen, fd, &st, type);
 	return 0;
+}
+
+/*
+ * Reads the cached file into memory when it is small and has not changed
+ * for a while.  Its change time must be over a second old: a write within
+ * the file system's timestamp granularity could otherwise change the
+ * contents without changing the times the cache is checked against.
+ */
+static void
+cached_load(const struct conn *c)
+{
+	off_t	size = cached.st.st_size;
+
+	if (cached.has_body || size > RESPOND_INLINE_MAX ||
+	    cached.st.st_ctim.tv_sec + 1 >= c->req_start.tv_sec)
+		return;
+	cached.has_body = pread(cached.fd, cached.body, (size_t)size, 0) ==
+	    size;
+}
+
+/* Sends bytes [off, off + len) of the cached file as the body. */
+static void
+send_body(struct conn *c, uint64_t off, uint64_t len)
+{
+	if (c->req.method == METHOD_HEAD)
+		return;
+	cached_load(c);
+	if (!cached.has_body) {
+		(void)respond_file(c, cached.fd, (off_t)off, len);
+		return;
+	}
+	respond_bytes(c, cached.body + off, (size_t)len);
+	c->reply.bytes += len;
 }
 
 /*
@@ -392,23 +446,20 @@ find_file(struct conn *c, struct stat *st, int *ret_fd, const char **ret_type)
 void
 file_get(struct conn *c)
 {
-	char		 etag[FILE_ETAG_LEN], lastmod[UTIL_HTTP_DATE_LEN + 1];
+	const char	*etag = cached.etag, *lastmod = cached.lastmod;
+	const struct stat *st = &cached.st;
 	char		 crange[96];
-	const char	*type;
 	const struct span *range;
-	struct stat	 st;
 	uint64_t	 first = 0, last = 0, size;
-	int		 fd, rc;
+	int		 rc;
 
-	if ((rc = find_file(c, &st, &fd, &type)) == 1)
+	if ((rc = find_file(c)) == 1)
 		return;
 	if (rc != 0)
 		goto fail;
 
-	file_etag(&st, etag);
-	util_http_date(st.st_mtime, lastmod);
-	size = (uint64_t)st.st_size;
-	if ((rc = file_conditions(c, &st, etag)) != 0) {
+	size = (uint64_t)st->st_size;
+	if ((rc = file_conditions(c, st, etag)) != 0) {
 		if (rc == 412)
 			goto fail;
 		respond_start(c, 304);
@@ -418,7 +469,7 @@ file_get(struct conn *c)
 	}
 
 	range = c->req.method == METHOD_GET ? field(c, "Range") : NULL;
-	if (range != NULL && range_applies(c, &st, etag, lastmod)) {
+	if (range != NULL && range_applies(c, etag, lastmod)) {
 		rc = range_parse(*range, size, &first, &last);
 		if (rc == RANGE_UNSATISFIABLE) {
 			(void)snprintf(crange, sizeof(crange), "bytes */%llu",
@@ -434,9 +485,8 @@ file_get(struct conn *c)
 			respond_start(c, 206);
 			validators(c, etag, lastmod);
 			respond_header(c, "Content-Range", crange);
-			respond_end(c, type, last - first + 1);
-			(void)respond_file(c, fd, (off_t)first,
-			    last - first + 1);
+			respond_end(c, cached.type, last - first + 1);
+			send_body(c, first, last - first + 1);
 			return;
 		}
 	}
@@ -444,8 +494,8 @@ file_get(struct conn *c)
 	respond_start(c, 200);
 	validators(c, etag, lastmod);
 	respond_header(c, "Accept-Ranges", "bytes");
-	respond_end(c, type, size);
-	(void)respond_file(c, fd, 0, size);
+	respond_end(c, cached.type, size);
+	send_body(c, 0, size);
 	return;
 fail:
 	respond_error(c, rc);

@@ -50,6 +50,7 @@ struct conn {
 	 * its head ends at in[head], its body is consumed from in[pos..). */
 	char		 in[CONN_IN_BUF];
 	size_t		 in_len;
+	unsigned	 fills;		/* reads into in[] so far */
 	size_t		 start;
 	size_t		 head;
 	size_t		 pos;
@@ -100,6 +101,7 @@ void	 file_etag(const struct stat *, char [FILE_ETAG_LEN]);
 int	 file_conditions(const struct conn *, const struct stat *,
 	    const char *);
 void	 file_get(struct conn *);
+void	 file_forget(void);
 
 /* upload.c */
 void	 upload_put(struct conn *);

@@ -241,6 +241,13 @@ no_leftovers() {
 	assert_line 'two'
 }
 
+@test "a GET, a PUT and a GET of one file in one write see the old, then the new contents" {
+	printf 'old\n' >"$ROOT/upload/same.txt"
+	run bash -c "printf 'GET /upload/same.txt HTTP/1.1\r\nHost: t\r\n\r\nPUT /upload/same.txt HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\n\r\nnew\nGET /upload/same.txt HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n' |
+	    timeout 5 nc -N -w 5 127.0.0.1 $PORT"
+	assert_equal "$(grep -x -e old -e new <<<"$output")" "$(printf 'old\nnew')"
+}
+
 # Conditional and range requests on a file of known content.
 
 etag_of() {
