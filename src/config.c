@@ -144,26 +144,38 @@ config_quote(struct config_ctx *x, const char *what, const char *s,
 	return x->reason;
 }
 
-/* root, stats, error_log: relative paths are taken from the file's dir. */
+/*
+ * root, stats, error_log: the value goes into the configuration's path
+ * pool and the field points at it.  Relative paths are taken from the
+ * file's directory.
+ */
 static const char *
 config_set_path(struct config *c, size_t off, size_t size, const char *value,
     struct config_ctx *x)
 {
-	char	*dst = (char *)c + off;
-	size_t	 len = strlen(value);
+	const char	**field = (const char **)(void *)((char *)c + off);
+	char		 *dst = c->paths + c->paths_len;
+	size_t		  room = sizeof(c->paths) - c->paths_len;
+	size_t		  len = strlen(value), dirlen = x->dirlen;
 
+	(void)size;
 	/* "-" sends the error log back to standard error. */
 	if (off == offsetof(struct config, error_log) &&
-	    strcmp(value, "-") == 0)
-		len = 0;
-	if (len == 0 || value[0] == '/' || x->dirlen == 0)
-		return config_copy(dst, size, value, len) == -1 ?
-		    "path too long" : NULL;
-	if (x->dirlen + len >= size)
+	    strcmp(value, "-") == 0) {
+		*field = "";
+		return NULL;
+	}
+	if (value[0] == '/')
+		dirlen = 0;
+	if (dirlen + len >= PATH_MAX)
 		return "path too long";
-	memcpy(dst, x->dir, x->dirlen);
-	memcpy(dst + x->dirlen, value, len);
-	dst[x->dirlen + len] = '\0';
+	if (dirlen + len >= room)
+		return "too many paths set";
+	memcpy(dst, x->dir, dirlen);
+	memcpy(dst + dirlen, value, len);
+	dst[dirlen + len] = '\0';
+	c->paths_len += dirlen + len + 1;
+	*field = dst;
 	return NULL;
 }
 
@@ -475,7 +487,6 @@ config_defaults(struct config *c)
 	/* Strings end at their NUL and arrays at their count, so nothing
 	 * past them is cleared: the unused pages of a static struct config
 	 * are never touched, which keeps an idle handler small. */
-	c->error_log[0] = '\0';
 	c->user[0] = '\0';
 	c->nwritable = 0;
 	c->ntypes = 0;
@@ -483,8 +494,10 @@ config_defaults(struct config *c)
 	c->strict_types = 0;
 	c->create_dirs = 0;
 	c->error[0] = '\0';
-	memcpy(c->root, CONFIG_DEFAULT_ROOT, sizeof(CONFIG_DEFAULT_ROOT));
-	memcpy(c->stats, CONFIG_DEFAULT_STATS, sizeof(CONFIG_DEFAULT_STATS));
+	c->root = CONFIG_DEFAULT_ROOT;
+	c->stats = CONFIG_DEFAULT_STATS;
+	c->error_log = "";
+	c->paths_len = 0;
 	memcpy(c->server_name, CONFIG_DEFAULT_SERVER_NAME,
 	    sizeof(CONFIG_DEFAULT_SERVER_NAME));
 	memcpy(c->index[0], CONFIG_DEFAULT_INDEX, sizeof(CONFIG_DEFAULT_INDEX));

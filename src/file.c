@@ -278,17 +278,17 @@ validators(struct conn *c, const char *etag, const char *lastmod)
  * the burst came in, or later.
  */
 static struct {
-	int		 fd;		/* -1: nothing cached */
+	int		 fd;		/* open while keylen > 0 */
 	const char	*type;
 	struct stat	 st;
 	unsigned	 checked;	/* the conn's fills at the last check */
 	char		 etag[FILE_ETAG_LEN];
 	char		 lastmod[UTIL_HTTP_DATE_LEN + 1];
 	int		 has_body;	/* body[] holds the whole file */
-	char		 body[RESPOND_INLINE_MAX];
 	size_t		 keylen;	/* the request path: path[0..keylen) */
 	char		 path[FILE_PATH_MAX];	/* it, then any index name */
-} cached = { .fd = -1 };
+	char		 body[RESPOND_INLINE_MAX];	/* last: often unused */
+} cached;
 
 /* The file of a resolved path "/a/b" relative to the root: "a/b", or "." */
 static const char *
@@ -314,7 +314,7 @@ cached_lookup(const struct conn *c)
 {
 	struct stat	now;
 
-	if (cached.fd < 0 || strlen(c->path) != cached.keylen ||
+	if (cached.keylen == 0 || strlen(c->path) != cached.keylen ||
 	    memcmp(cached.path, c->path, cached.keylen) != 0)
 		return 0;
 	if (cached.checked == c->fills)
@@ -334,7 +334,7 @@ static void
 cached_store(const struct conn *c, size_t keylen, int fd,
     const struct stat *st, const char *type)
 {
-	if (cached.fd >= 0)
+	if (cached.keylen > 0)
 		(void)close(cached.fd);
 	cached.fd = fd;
 	cached.type = type;

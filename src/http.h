@@ -111,6 +111,7 @@ struct chunked {
 #define CONFIG_MAX_TYPES	64
 #define CONFIG_MAX_ERROR_PAGES	8
 #define CONFIG_LINE_MAX		1024
+#define CONFIG_PATHS_MAX	(4 * PATH_MAX)	/* root, stats, error_log */
 
 struct mime_entry {
 	char	ext[16];	/* without the dot, lower case */
@@ -139,13 +140,15 @@ struct config {
 	size_t		nwritable;
 	size_t		ntypes;
 	size_t		nerror_pages;
+	const char	*root;			/* each a default or in paths */
+	const char	*stats;
+	const char	*error_log;		/* "": standard error */
+	size_t		paths_len;
 	char		server_name[64];
 	char		user[64];		/* empty: do not change user */
 	char		index[CONFIG_MAX_INDEX][NAME_MAX + 1];
 	char		error[CONFIG_LINE_MAX];	/* "file:line: reason" */
-	char		root[PATH_MAX];
-	char		stats[PATH_MAX];
-	char		error_log[PATH_MAX];	/* empty: standard error */
+	char		paths[CONFIG_PATHS_MAX];	/* values, one after another */
 	char		writable[CONFIG_MAX_WRITABLE][256];
 	struct mime_entry types[CONFIG_MAX_TYPES];
 	struct error_page error_pages[CONFIG_MAX_ERROR_PAGES];
