@@ -370,3 +370,15 @@ trace_burst() {
 	assert_output "$(printf '%s\n' 'HTTP/1.1 200 OK' one 'HTTP/1.1 200 OK' two \
 	    'HTTP/1.1 200 OK' six 'HTTP/1.1 404 Not Found')"
 }
+
+@test "make STATIC=1 builds a static handler that answers byte for byte like the dynamic one" {
+	b=$BATS_TEST_TMPDIR/static
+	make -s -C "$TOP" B="$b" STATIC=1 "$b/stdhttpd" 2>/dev/null
+	run file "$b/stdhttpd"
+	assert_output --partial 'static-pie linked'
+	req='GET /hello.txt HTTP/1.1\r\nHost: t\r\n\r\nHEAD / HTTP/1.1\r\nHost: t\r\n\r\nGET /nope HTTP/1.0\r\n\r\n'
+	dynamic=$(serve "$req")
+	static=$(STDHTTPD=$b/stdhttpd serve "$req")
+	assert_equal "$static" "$dynamic"
+	[ "$(grep -c '^HTTP/1.1 ' <<<"$static")" -eq 3 ]
+}
