@@ -36,43 +36,35 @@ put(const char *p, size_t len)
 	slen += len;
 }
 
-/* Appends ,"name": (or "name": for the first field, after the brace). */
+/* Appends a string as a JSON string. */
 static void
-put_name(const char *name)
+put_json(struct span value)
 {
-	if (sbuf[slen - 1] != '{')
-		sbuf[slen++] = ',';
-	sbuf[slen++] = '"';
-	put(name, strlen(name));
-	put("\":", 2);
-}
-
-static void
-put_str(const char *name, struct span value)
-{
-	put_name(name);
 	slen += util_json_string(sbuf + slen, sizeof(sbuf) - slen, value);
 }
 
 static void
-put_cstr(const char *name, const char *value)
-{
-	put_str(name, (struct span){ value, strlen(value) });
-}
-
-static void
-put_u64(const char *name, uint64_t v)
+put_u64(uint64_t v)
 {
 	char	 buf[20];
 	char	*p = buf + sizeof(buf);
 
-	put_name(name);
 	do {
 		*--p = (char)('0' + v % 10);
 		v /= 10;
 	} while (v > 0);
 	put(p, (size_t)(buf + sizeof(buf) - p));
 }
+
+/*
+ * The fields after a record's first: ,"name":value, with name a string
+ * literal, so that its quoting is done by the compiler.
+ */
+#define PUT_LITERAL(s)		put((s), sizeof(s) - 1)
+#define PUT_NAME(name)		PUT_LITERAL(",\"" name "\":")
+#define PUT_STR(name, span)	(PUT_NAME(name), put_json(span))
+#define PUT_CSTR(name, s)	PUT_STR(name, ((struct span){ (s), strlen(s) }))
+#define PUT_U64(name, v)	(PUT_NAME(name), put_u64(v))
 
 static uint64_t
 usec_between(const struct timespec *a, const struct timespec *b)
@@ -93,17 +85,17 @@ record(struct conn *c, const char *event, const struct timespec *ts)
 	if (sizeof(sbuf) - slen < STATS_RECORD_MAX)
 		(void)stats_flush(c);
 	util_rfc3339(ts, when);
-	sbuf[slen++] = '{';
-	put_cstr("ts", when);
-	put_cstr("event", event);
-	put_u64("pid", (uint64_t)c->pid);
-	put_cstr("conn", c->id);
+	PUT_LITERAL("{\"ts\":");
+	put_json((struct span){ when, UTIL_RFC3339_LEN });
+	PUT_CSTR("event", event);
+	PUT_U64("pid", (uint64_t)c->pid);
+	PUT_CSTR("conn", c->id);
 }
 
 static void
 record_end(void)
 {
-	put("}\n", 2);
+	PUT_LITERAL("}\n");
 }
 
 static void
@@ -125,7 +117,7 @@ void
 stats_open_record(struct conn *c)
 {
 	record(c, "open", &c->opened);
-	put_cstr("client", c->client);
+	PUT_CSTR("client", c->client);
 	record_end();
 }
 
@@ -138,17 +130,17 @@ stats_request_record(struct conn *c)
 
 	(void)clock_gettime(CLOCK_REALTIME, &now);
 	record(c, "request", &c->req_start);
-	put_u64("seq", c->seq);
-	put_cstr("client", c->client);
-	put_str("method", r->method_token);
-	put_str("target", r->target);
-	put_cstr("version", r->method_token.len == 0 ? "" :
+	PUT_U64("seq", c->seq);
+	PUT_CSTR("client", c->client);
+	PUT_STR("method", r->method_token);
+	PUT_STR("target", r->target);
+	PUT_CSTR("version", r->method_token.len == 0 ? "" :
 	    r->minor ? "HTTP/1.1" : "HTTP/1.0");
-	put_u64("status", (uint64_t)c->reply.status);
-	put_u64("bytes", c->reply.bytes);
-	put_u64("bytes_in", c->reply.bytes_in);
-	put_cstr("type", c->reply.type ? c->reply.type : "");
-	put_u64("dur_us", usec_between(&c->req_start, &now));
+	PUT_U64("status", (uint64_t)c->reply.status);
+	PUT_U64("bytes", c->reply.bytes);
+	PUT_U64("bytes_in", c->reply.bytes_in);
+	PUT_CSTR("type", c->reply.type ? c->reply.type : "");
+	PUT_U64("dur_us", usec_between(&c->req_start, &now));
 	record_end();
 }
 
@@ -159,8 +151,8 @@ stats_close_record(struct conn *c)
 
 	(void)clock_gettime(CLOCK_REALTIME, &now);
 	record(c, "close", &now);
-	put_u64("requests", c->seq);
-	put_u64("dur_us", usec_between(&c->opened, &now));
+	PUT_U64("requests", c->seq);
+	PUT_U64("dur_us", usec_between(&c->opened, &now));
 	record_end();
 }
 

@@ -613,13 +613,19 @@ util_utf8_valid(struct span s)
 	return 1;
 }
 
-/* Whether JSON takes byte ch as it is (RFC 8259 section 7). */
-static int
-util_json_plain(unsigned char ch, int ascii_only)
-{
-	return ch >= 0x20 && ch != '"' && ch != '\\' &&
-	    (ch < 0x80 || !ascii_only);
-}
+/*
+ * How JSON takes each byte (RFC 8259 section 7): as it is (0), escaped
+ * (UTIL_JSON_ESCAPE: control characters, quote, backslash), or, above
+ * 0x7f, as it is only within valid UTF-8 (UTIL_JSON_HIGH).
+ */
+#define UTIL_JSON_ESCAPE	1
+#define UTIL_JSON_HIGH		2
+static const unsigned char util_json_class[256] = {
+	[0x00 ... 0x1f] = UTIL_JSON_ESCAPE,
+	['"'] = UTIL_JSON_ESCAPE,
+	['\\'] = UTIL_JSON_ESCAPE,
+	[0x80 ... 0xff] = UTIL_JSON_HIGH,
+};
 
 /*
  * Writes s as a quoted JSON string (RFC 8259 section 7) to dst: quote and
@@ -634,7 +640,7 @@ util_json_string(char *dst, size_t cap, struct span s)
 	static const char	 hex[] = "0123456789abcdef";
 	const unsigned char	*p = (const unsigned char *)s.p;
 	size_t			 i = 0, run, o = 0;
-	int			 ascii_only = !util_utf8_valid(s);
+	int			 utf8 = -1;	/* known at the first high byte */
 
 	if (cap < 2)
 		return 0;
@@ -644,8 +650,7 @@ util_json_string(char *dst, size_t cap, struct span s)
 		size_t	n = 0;
 
 		/* Bytes that stand for themselves go in one copy. */
-		for (run = i; run < s.len &&
-		    util_json_plain(p[run], ascii_only); run++)
+		for (run = i; run < s.len && util_json_class[p[run]] == 0; run++)
 			;
 		if (run > i) {
 			if (cap - o < run - i + 1)	/* and the quote */
@@ -655,19 +660,22 @@ util_json_string(char *dst, size_t cap, struct span s)
 			i = run;
 			continue;
 		}
-		if (p[i] == '"' || p[i] == '\\') {
+		if (util_json_class[p[i]] == UTIL_JSON_HIGH) {
+			if (utf8 == -1)
+				utf8 = util_utf8_valid(s);
+			esc[n++] = utf8 ? (char)p[i] : '?';
+		} else if (p[i] == '"' || p[i] == '\\') {
 			esc[n++] = '\\';
 			esc[n++] = (char)p[i];
 		} else if (p[i] == '\n' || p[i] == '\r' || p[i] == '\t') {
 			esc[n++] = '\\';
 			esc[n++] = p[i] == '\n' ? 'n' : p[i] == '\r' ? 'r' : 't';
-		} else if (p[i] < 0x20) {
+		} else {
 			memcpy(esc, "\\u00", 4);
 			esc[4] = hex[p[i] >> 4];
 			esc[5] = hex[p[i] & 0xf];
 			n = 6;
-		} else
-			esc[n++] = '?';		/* above 0x7f, not UTF-8 */
+		}
 		if (cap - o < n + 1)
 			return 0;
 		memcpy(dst + o, esc, n);
