@@ -223,6 +223,32 @@ teardown_file() {
 	assert_output --partial 'END'
 }
 
+@test "past MaxConnectionsPerSource one address's stalled clients leave others served" {
+	local limit running
+	limit=$(sed -n 's/^MaxConnectionsPerSource=//p' "$TOP/systemd/stdhttpd.socket")
+	[ "$limit" -gt 0 ] && [ "$limit" -lt 48 ]
+	# 48 connections from 127.0.0.1, each stalled halfway through its
+	# head; past the limit systemd closes them at once, and a write may
+	# meet SIGPIPE, which only the subshell takes.
+	nsenter -t "$INIT" -n bash -c 'for i in $(seq 48); do
+		exec {fd}<>/dev/tcp/127.0.0.1/80
+		(printf "GET / HTTP/1.1\r\nHost: x\r\n" >&$fd) 2>/dev/null || :
+	    done; exec sleep 8' 3>&- &
+	HOLD_PID=$!
+	deploy_wait 5 bash -c "[ \$(nsenter -t $INIT -a pgrep -c -x -u stdhttpd stdhttpd) -ge $limit ]"
+	sleep 0.5
+	running=$(in_ct pgrep -c -x -u stdhttpd stdhttpd)
+	echo "handlers running: $running"
+	[ "$running" -eq "$limit" ]
+	# Another address is served at once.
+	run in_net curl -sS --max-time 2 --interface 127.0.0.2 -o /dev/null \
+	    -w '%{http_code}' http://127.0.0.1/
+	assert_output 200
+	stop_pid "$HOLD_PID"
+	HOLD_PID=
+	deploy_wait 10 no_instances
+}
+
 @test "a connection that ends in error leaves no unit behind" {
 	run in_net bash -c 'printf "NOT HTTP\r\n\r\n" | timeout 5 nc -N -w3 127.0.0.1 80'
 	assert_line --regexp '^HTTP/1.1 400 '
