@@ -25,15 +25,29 @@ fuzz_terminated(const char *s, size_t size)
 		abort();
 }
 
+/* A path is a default or a value in the pool that ends inside it. */
+static void
+fuzz_path(const struct config *c, const char *p)
+{
+	const char	*end = c->paths + sizeof(c->paths);
+
+	if (c->paths_len > sizeof(c->paths))
+		abort();
+	if (p >= c->paths && p < end)
+		fuzz_terminated(p, (size_t)(end - p));
+	if (strlen(p) >= PATH_MAX)
+		abort();
+}
+
 /* Every string ends inside its array and every count is within its limit. */
 static void
 fuzz_check(const struct config *c)
 {
 	size_t	i;
 
-	fuzz_terminated(c->root, sizeof(c->root));
-	fuzz_terminated(c->stats, sizeof(c->stats));
-	fuzz_terminated(c->error_log, sizeof(c->error_log));
+	fuzz_path(c, c->root);
+	fuzz_path(c, c->stats);
+	fuzz_path(c, c->error_log);
 	fuzz_terminated(c->server_name, sizeof(c->server_name));
 	fuzz_terminated(c->user, sizeof(c->user));
 	fuzz_terminated(c->error, sizeof(c->error));
