@@ -171,7 +171,8 @@ config_set_path(struct config *c, size_t off, size_t size, const char *value,
 		return "path too long";
 	if (dirlen + len >= room)
 		return "too many paths set";
-	memcpy(dst, x->dir, dirlen);
+	if (dirlen > 0)
+		memcpy(dst, x->dir, dirlen);
 	memcpy(dst + dirlen, value, len);
 	dst[dirlen + len] = '\0';
 	c->paths_len += dirlen + len + 1;
