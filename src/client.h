@@ -2,9 +2,10 @@
  * client.h - the types and prototypes of webclient's modules.
  *
  * cmdfile.c turns command lines and URLs into struct command (pure, no I/O),
- * cache.c keeps fetched bodies with their validators on disk, and fetch.c
- * runs commands over persistent, pipelined connections.  Only webclient
- * uses them; the response parser they share with the server is in http.h.
+ * cache.c keeps fetched bodies with their validators on disk, dial.c
+ * connects, sink.c puts a body where it belongs, and fetch.c runs commands
+ * over persistent, pipelined connections.  Only webclient uses them; the
+ * response parser they share with the server is in http.h.
  */
 #ifndef STDHTTPD_CLIENT_H
 #define STDHTTPD_CLIENT_H
@@ -64,6 +65,29 @@ int	 cache_begin(struct cache_writer *, const char *, const char *,
 int	 cache_write(struct cache_writer *, const void *, size_t);
 int	 cache_commit(struct cache_writer *);
 void	 cache_abort(struct cache_writer *);
+
+/* dial.c */
+int	 dial_connect(const struct command *, unsigned, int *, char *, size_t);
+
+/* sink.c */
+struct sink {
+	int			 fd;	/* -1: none, or STDOUT_FILENO */
+	char			 tmp[PATH_MAX];
+	char			 final[PATH_MAX];
+	struct cache_writer	 cw;
+	int			 caching;
+};
+
+int	 sink_write_all(int, const char *, size_t);
+void	 sink_init(struct sink *);
+void	 sink_stdout(struct sink *);
+int	 sink_open_file(struct sink *, const char *, const char *);
+const char *sink_name(const struct sink *);
+void	 sink_cache(struct sink *, const char *, const char *, const char *,
+	    const char *);
+int	 sink_write(struct sink *, const char *, size_t);
+int	 sink_commit(struct sink *);
+void	 sink_drop(struct sink *);
 
 /* fetch.c */
 enum fetch_error {

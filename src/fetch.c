@@ -9,14 +9,9 @@
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/types.h>
-
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 
 #include <errno.h>
 #include <fcntl.h>
-#include <netdb.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +27,6 @@
 				    2 * CACHE_MAX_VALUE + 512)
 #define FETCH_MAX_TRIES		2	/* the first, and one retry */
 #define FETCH_USER_AGENT	"webclient/1.0"
-#define FETCH_INDEX_NAME	"index.html"	/* a path ending in '/' */
 #define FETCH_COPY_BUF		65536	/* cached body to its sink */
 
 /* Where the response to job r stands. */
@@ -81,12 +75,7 @@ struct conn {
 	int			 keep_alive;
 	int			 status;
 
-	/* Job r's body goes to sink_fd (stdout or tmp) and perhaps cw. */
-	int			 sink_fd;
-	char			 tmp[PATH_MAX];
-	char			 final[PATH_MAX];
-	struct cache_writer	 cw;
-	int			 caching;
+	struct sink		 sink;	/* job r's body goes here */
 	int			 from_cache;
 };
 
@@ -106,24 +95,6 @@ fetch_url(const struct command *c, char *buf, size_t size)
 
 	(void)snprintf(buf, size, "http://%s%s%s:%s%s", v6 ? "[" : "",
 	    c->host, v6 ? "]" : "", c->port, c->path);
-}
-
-/* Writes all of buf to fd.  Returns 0, or -1 with errno. */
-static int
-fetch_write_all(int fd, const char *buf, size_t len)
-{
-	ssize_t	 n;
-
-	while (len > 0) {
-		if ((n = write(fd, buf, len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
 }
 
 /* Prints a head with a prefix on each line ("" for none). */
@@ -171,102 +142,6 @@ fetch_fail(struct conn *c, struct job *j, enum fetch_error e, const char *a,
 	j->finished = 1;
 	if (c->o->done != NULL)
 		c->o->done(j->cmd, res, c->o->arg);
-}
-
-static void
-fetch_sink_drop(struct conn *c)
-{
-	if (c->sink_fd >= 0 && c->sink_fd != STDOUT_FILENO) {
-		(void)close(c->sink_fd);
-		(void)unlink(c->tmp);
-	}
-	c->sink_fd = -1;
-	if (c->caching)
-		cache_abort(&c->cw);
-	c->caching = 0;
-}
-
-static int
-fetch_connect_one(const struct addrinfo *ai, unsigned timeout_ms, int *ret_fd)
-{
-	struct pollfd	 pfd;
-	socklen_t	 sl = sizeof(int);
-	int		 fd, err = 0, one = 1, n;
-
-	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
-	    SOCK_CLOEXEC, ai->ai_protocol);
-	if (fd == -1)
-		return errno;
-	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == -1) {
-		if (errno != EINPROGRESS) {
-			err = errno;
-			goto out;
-		}
-		pfd.fd = fd;
-		pfd.events = POLLOUT;
-		while ((n = poll(&pfd, 1, timeout_ms ? (int)timeout_ms : -1))
-		    == -1 && errno == EINTR)
-			;
-		if (n == 0) {
-			err = ETIMEDOUT;
-			goto out;
-		}
-		if (n == -1 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err,
-		    &sl) == -1)
-			err = errno;
-		if (err != 0)
-			goto out;
-	}
-	/* Pipelined requests go out in bursts; Nagle would delay them. */
-	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	*ret_fd = fd;
-	return 0;
-out:
-	(void)close(fd);
-	return err;
-}
-
-/* Connects c; on failure fills buf with the one-line reason. */
-static int
-fetch_connect(struct conn *c, const struct command *cmd, char *buf,
-    size_t size)
-{
-	struct addrinfo	 hints, *res, *ai;
-	char		 where[CLIENT_MAX_HOST + CLIENT_MAX_PORT + 3];
-	int		 rc, err = ECONNREFUSED, v6;
-
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_NUMERICSERV;
-	if ((rc = getaddrinfo(cmd->host, cmd->port, &hints, &res)) != 0) {
-		if (rc == EAI_NONAME || rc == EAI_NODATA || rc == EAI_FAIL ||
-		    rc == EAI_AGAIN)
-			(void)snprintf(buf, size, "%s: host not found",
-			    cmd->host);
-		else
-			(void)snprintf(buf, size, "%s: %s", cmd->host,
-			    gai_strerror(rc));
-		return -1;
-	}
-	for (ai = res; ai != NULL; ai = ai->ai_next)
-		if ((err = fetch_connect_one(ai, c->o->timeout_ms,
-		    &c->fd)) == 0)
-			break;
-	freeaddrinfo(res);
-	if (err == 0)
-		return 0;
-	v6 = strchr(cmd->host, ':') != NULL;
-	(void)snprintf(where, sizeof(where), "%s%s%s:%s", v6 ? "[" : "",
-	    cmd->host, v6 ? "]" : "", cmd->port);
-	if (err == ETIMEDOUT)
-		(void)snprintf(buf, size, "%s: connection timed out after "
-		    "%u s", where, c->o->timeout_ms / 1000);
-	else if (err == ECONNREFUSED)
-		(void)snprintf(buf, size, "%s: connection refused", where);
-	else
-		(void)snprintf(buf, size, "%s: %s", where, strerror(err));
-	return -1;
 }
 
 /* The file a PUT or POST sends: -d FILE, stdin, or the last segment. */
@@ -468,59 +343,24 @@ static int
 fetch_sink_open(struct conn *c, struct job *j)
 {
 	const struct command *cmd = j->cmd;
-	const char	*p, *end;
-	char		*slash;
-	int		 n;
 
-	c->sink_fd = -1;
+	sink_init(&c->sink);
 	if (c->o->out_dir == NULL) {
-		c->sink_fd = STDOUT_FILENO;
+		sink_stdout(&c->sink);
 		return 0;
 	}
 	/* Store what succeeded, and a 304's cached body. */
 	if (cmd->method != METHOD_GET || (c->status / 100 != 2 &&
 	    !c->from_cache))
 		return 0;
-	end = cmd->path + strcspn(cmd->path, "?");
-	/* Refuse "." and ".." segments: the file must stay inside DIR. */
-	for (p = cmd->path; p < end; ) {
-		size_t	 seg;
-
-		p++;
-		seg = strcspn(p, "/?");
-		if ((seg == 1 && p[0] == '.') ||
-		    (seg == 2 && p[0] == '.' && p[1] == '.')) {
-			fetch_fail(c, j, FETCH_LOCAL, cmd->path,
-			    "dot segment in path, not stored");
-			return -1;
-		}
-		p += seg;
-	}
-	n = snprintf(c->final, sizeof(c->final), "%s/%.*s%s", c->o->out_dir,
-	    (int)(end - cmd->path - 1), cmd->path + 1,
-	    end[-1] == '/' ? FETCH_INDEX_NAME : "");
-	if (n < 0 || (size_t)n >= sizeof(c->final))
-		goto fail;
-	/* Make the directories on the way, DIR too, as wget -x does. */
-	for (slash = c->final + 1; (slash = strchr(slash, '/')); slash++) {
-		*slash = '\0';
-		if (mkdir(c->final, 0777) == -1 && errno != EEXIST) {
-			*slash = '/';
-			goto fail;
-		}
-		*slash = '/';
-	}
-	slash = strrchr(c->final, '/');
-	n = snprintf(c->tmp, sizeof(c->tmp), "%.*s/.webclient.XXXXXX",
-	    (int)(slash - c->final), c->final);
-	if (n < 0 || (size_t)n >= sizeof(c->tmp))
-		goto fail;
-	if ((c->sink_fd = mkstemp(c->tmp)) == -1)
-		goto fail;
-	(void)fchmod(c->sink_fd, 0644);
-	return 0;
-fail:
-	fetch_fail(c, j, FETCH_LOCAL, c->final, strerror(errno));
+	if (sink_open_file(&c->sink, c->o->out_dir, cmd->path) == 0)
+		return 0;
+	if (errno == EINVAL)
+		fetch_fail(c, j, FETCH_LOCAL, cmd->path,
+		    "dot segment in path, not stored");
+	else
+		fetch_fail(c, j, FETCH_LOCAL, sink_name(&c->sink),
+		    strerror(errno));
 	return -1;
 }
 
@@ -537,18 +377,13 @@ fetch_deliver(struct conn *c, struct job *j, const char *buf, size_t len,
 		j->res->received += len;
 	if (j->finished)
 		return 0;
-	if (c->sink_fd >= 0 && fetch_write_all(c->sink_fd, buf, len) == -1) {
-		fetch_fail(c, j, FETCH_LOCAL, c->sink_fd == STDOUT_FILENO ?
-		    "standard output" : c->final, strerror(errno));
-		fetch_sink_drop(c);
+	if (sink_write(&c->sink, buf, len) == -1) {
+		fetch_fail(c, j, FETCH_LOCAL, sink_name(&c->sink),
+		    strerror(errno));
+		sink_drop(&c->sink);
 		return -1;
 	}
 	j->res->bytes += len;
-	/* A cache that cannot be written is no reason to fail the fetch. */
-	if (c->caching && cache_write(&c->cw, buf, len) == -1) {
-		cache_abort(&c->cw);
-		c->caching = 0;
-	}
 	return 0;
 }
 
@@ -566,7 +401,7 @@ fetch_from_cache(struct conn *c, struct job *j)
 		if (n <= 0) {
 			fetch_fail(c, j, FETCH_LOCAL,
 			    "cache entry shrank while being read", NULL);
-			fetch_sink_drop(c);
+			sink_drop(&c->sink);
 			return -1;
 		}
 		if (fetch_deliver(c, j, buf, (size_t)n, 0) == -1)
@@ -584,25 +419,15 @@ fetch_finish(struct conn *c)
 	struct job	*j = &c->jobs[c->r];
 
 	if (j->finished) {
-		fetch_sink_drop(c);
+		sink_drop(&c->sink);
 		goto next;	/* failed earlier; its body has been read */
 	}
 	if (c->from_cache && fetch_from_cache(c, j) == -1)
 		goto next;
-	if (c->sink_fd >= 0 && c->sink_fd != STDOUT_FILENO) {
-		if (close(c->sink_fd) == -1 || rename(c->tmp, c->final) == -1) {
-			c->sink_fd = -1;
-			(void)unlink(c->tmp);
-			fetch_fail(c, j, FETCH_LOCAL, c->final,
-			    strerror(errno));
-			fetch_sink_drop(c);
-			goto next;
-		}
+	if (sink_commit(&c->sink) == -1) {
+		fetch_fail(c, j, FETCH_LOCAL, c->sink.final, strerror(errno));
+		goto next;
 	}
-	c->sink_fd = -1;
-	if (c->caching)
-		(void)cache_commit(&c->cw);
-	c->caching = 0;
 	j->res->status = c->status;
 	j->res->ms = fetch_ms(&j->start);
 	if (j->have_ce)
@@ -633,7 +458,7 @@ fetch_head(struct conn *c, const struct response *resp, const char *head,
 	char		 l[CACHE_MAX_VALUE];
 
 	if (c->o->include)
-		(void)fetch_write_all(STDOUT_FILENO, head, len);
+		(void)sink_write_all(STDOUT_FILENO, head, len);
 	else if (c->o->verbose > 0)
 		fetch_print_head(stderr, "< ", head, len);
 	else if (c->o->head_stderr && c->o->verbose == 0)
@@ -674,8 +499,7 @@ fetch_head(struct conn *c, const struct response *resp, const char *head,
 		(void)snprintf(l, sizeof(l), "%.*s", lm ? (int)lm->len : 0,
 		    lm ? lm->p : "");
 		fetch_url(j->cmd, url, sizeof(url));
-		if (cache_begin(&c->cw, c->o->cache_dir, url, e, l) == 0)
-			c->caching = 1;
+		sink_cache(&c->sink, c->o->cache_dir, url, e, l);
 	}
 body:
 	if (c->rs == R_LENGTH && c->left == 0)
@@ -785,7 +609,7 @@ fetch_lost(struct conn *c, const char *why)
 		c->keep_alive = 0;
 		(void)fetch_finish(c);
 	} else if (c->r < c->s && c->got && !c->jobs[c->r].finished) {
-		fetch_sink_drop(c);
+		sink_drop(&c->sink);
 		fetch_fail(c, &c->jobs[c->r], FETCH_NETWORK,
 		    c->jobs[c->r].cmd->host, why);
 	}
@@ -815,7 +639,7 @@ fetch_fail_rest(struct conn *c, const char *msg)
 {
 	size_t	 i;
 
-	fetch_sink_drop(c);
+	sink_drop(&c->sink);
 	for (i = c->r; i < c->njobs; i++)
 		if (!c->jobs[i].finished)
 			fetch_fail(c, &c->jobs[i], FETCH_NETWORK, msg,
@@ -838,8 +662,8 @@ fetch_group(struct conn *c)
 			break;
 		if (c->s < c->r)
 			c->s = c->r;
-		if (c->fd == -1 && fetch_connect(c, c->jobs[c->r].cmd, msg,
-		    sizeof(msg)) == -1) {
+		if (c->fd == -1 && dial_connect(c->jobs[c->r].cmd,
+		    c->o->timeout_ms, &c->fd, msg, sizeof(msg)) == -1) {
 			fetch_fail_rest(c, msg);
 			break;
 		}
@@ -893,7 +717,7 @@ fetch_group(struct conn *c)
 		c->inlen += (size_t)n;
 		if ((rc = fetch_input(c)) == -1) {
 			if (c->r < c->njobs && !c->jobs[c->r].finished) {
-				fetch_sink_drop(c);
+				sink_drop(&c->sink);
 				fetch_fail(c, &c->jobs[c->r], FETCH_NETWORK,
 				    c->jobs[c->r].cmd->host,
 				    "malformed response");
@@ -954,11 +778,11 @@ fetch_run(const struct fetch_opts *o, const struct command *cmds,
 		c->njobs = m;
 		c->fd = -1;
 		c->body_fd = -1;
-		c->sink_fd = -1;
+		sink_init(&c->sink);
 		c->depth = o->http10 || o->depth == 0 ? 1 : o->depth;
 		c->outlen = c->outoff = c->inlen = 0;
 		c->rs = R_HEAD;
-		c->got = c->caching = c->from_cache = 0;
+		c->got = c->from_cache = 0;
 		fetch_group(c);
 	}
 	free(c);
