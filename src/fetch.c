@@ -1,6 +1,6 @@
 /*
  * fetch.c - webclient's connections: it writes requests, reads responses and
- * delivers bodies to stdout, files and the cache.
+ * hands their bodies to a sink (sink.c: stdout, a file, the cache).
  *
  * Commands to the same host and port share one persistent connection and are
  * pipelined up to a depth; responses are matched to requests in order.  When
