@@ -121,6 +121,7 @@ struct agg {
 	int64_t		old_active[AGG_OLD_MAX]; /* when each last grew */
 	int		rotations;
 	int		truncations;
+	int		path_gone;	/* missing since the last rotation */
 
 	agg_alive_fn	alive;
 	void	       *alive_arg;

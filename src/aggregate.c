@@ -952,12 +952,22 @@ agg_follow(struct agg *a)
 			continue;
 		if ((n = read_to_eof(a, &a->old[i])) > 0)
 			a->old_active[i] = mono_sec();
-		if (n == -1 ||
-		    mono_sec() - a->old_active[i] >= AGG_OLD_QUIET_SEC)
+		/* While the path is gone the newest rotated file stays
+		 * open: missed_rotation() tells it by its inode. */
+		if (n == -1 || (mono_sec() - a->old_active[i] >=
+		    AGG_OLD_QUIET_SEC && !(a->path_gone && i == 0)))
 			old_retire(a, i);
 	}
-	if (a->cur.fd == -1 && open_path(a) == -1)
-		return errno == ENOENT ? 0 : -1;
+	if (a->cur.fd == -1) {
+		/* The path went missing at a rotation; a file that appeared
+		 * there since may have been rotated away in its turn. */
+		if (a->path_gone && stat(a->path, &st) == 0) {
+			missed_rotation(a);
+			a->path_gone = 0;
+		}
+		if (open_path(a) == -1)
+			return errno == ENOENT ? 0 : -1;
+	}
 	if (read_to_eof(a, &a->cur) == -1)
 		return -1;
 	if (fstat(a->cur.fd, &st) == 0 &&
@@ -976,8 +986,10 @@ agg_follow(struct agg *a)
 	old_push(a);
 	a->rotations++;
 	missed_rotation(a);
-	if (open_path(a) == -1)
-		return errno == ENOENT ? 0 : -1;
+	if (open_path(a) == -1) {
+		a->path_gone = errno == ENOENT;
+		return a->path_gone ? 0 : -1;
+	}
 	return read_to_eof(a, &a->cur) == -1 ? -1 : 0;
 }
 

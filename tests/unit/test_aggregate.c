@@ -455,6 +455,49 @@ follow_finds_a_file_rotated_twice_between_two_looks(void)
 	(void)rmdir(dir);
 }
 
+/*
+ * A look that finds the path gone after a rotation, then a file that came
+ * and was rotated away before the next look: that file is read too.
+ */
+static void
+follow_finds_a_file_rotated_while_the_path_was_gone(void)
+{
+	char dir[] = "/tmp/test_aggregate.XXXXXX", path[128], one[128];
+	char two[128];
+	struct agg *a;
+
+	if (mkdtemp(dir) == NULL) {
+		CHECK(0);
+		return;
+	}
+	(void)snprintf(path, sizeof(path), "%s/stats.jsonl", dir);
+	(void)snprintf(one, sizeof(one), "%s/stats.jsonl.1", dir);
+	(void)snprintf(two, sizeof(two), "%s/stats.jsonl.2", dir);
+	a = agg_new(path);
+	write_all(path, REQ("GET", 200, "", 1), O_APPEND);
+	CHECK_INT(agg_follow(a), 0);
+	CHECK_INT(rename(path, one), 0);
+	CHECK_INT(agg_follow(a), 0);		/* the path is gone */
+	CHECK_INT(agg_follow(a), 0);		/* and still gone */
+	write_all(path, REQ("PUT", 201, "", 1) REQ("PUT", 201, "", 1),
+	    O_APPEND);
+	CHECK_INT(rename(one, two), 0);
+	CHECK_INT(rename(path, one), 0);
+	CHECK_INT(agg_follow(a), 0);		/* gone again */
+	write_all(path, REQ("HEAD", 200, "", 1), O_APPEND);
+	CHECK_INT(agg_follow(a), 0);
+	CHECK_INT(a->c.requests, 4);
+	CHECK_INT(a->c.method[3], 2);		/* the PUTs in the middle file */
+	write_all(two, REQ("GET", 200, "", 1), O_APPEND);
+	CHECK_INT(agg_follow(a), 0);
+	CHECK_INT(a->c.requests, 5);		/* each file once, still followed */
+	agg_free(a);
+	(void)unlink(two);
+	(void)unlink(one);
+	(void)unlink(path);
+	(void)rmdir(dir);
+}
+
 static void
 a_checkpoint_resumes_only_the_same_file(void)
 {
@@ -514,6 +557,7 @@ main(void)
 	RUN(follow_survives_truncation_and_rotation);
 	RUN(follow_reads_every_rotated_file_still_written);
 	RUN(follow_finds_a_file_rotated_twice_between_two_looks);
+	RUN(follow_finds_a_file_rotated_while_the_path_was_gone);
 	RUN(a_checkpoint_resumes_only_the_same_file);
 	return unit_done();
 }
