@@ -374,6 +374,33 @@ follow_survives_truncation_and_rotation(void)
 	(void)rmdir(dir);
 }
 
+/* A scratch directory and the names a rotation gives the stats file. */
+struct rotdir {
+	char	dir[sizeof("/tmp/test_aggregate.XXXXXX")];
+	char	path[128], one[128], two[128];
+};
+
+static int
+rotdir_make(struct rotdir *r)
+{
+	memcpy(r->dir, "/tmp/test_aggregate.XXXXXX", sizeof(r->dir));
+	if (mkdtemp(r->dir) == NULL)
+		return -1;
+	(void)snprintf(r->path, sizeof(r->path), "%s/stats.jsonl", r->dir);
+	(void)snprintf(r->one, sizeof(r->one), "%s/stats.jsonl.1", r->dir);
+	(void)snprintf(r->two, sizeof(r->two), "%s/stats.jsonl.2", r->dir);
+	return 0;
+}
+
+static void
+rotdir_remove(const struct rotdir *r)
+{
+	(void)unlink(r->two);
+	(void)unlink(r->one);
+	(void)unlink(r->path);
+	(void)rmdir(r->dir);
+}
+
 /*
  * Files renamed twice over (logrotate's .1 to .2) while handlers that
  * opened them still append: every file keeps being read.
@@ -381,78 +408,64 @@ follow_survives_truncation_and_rotation(void)
 static void
 follow_reads_every_rotated_file_still_written(void)
 {
-	char dir[] = "/tmp/test_aggregate.XXXXXX", path[128], one[128];
-	char two[128];
+	struct rotdir r;
 	struct agg *a;
 
-	if (mkdtemp(dir) == NULL) {
+	if (rotdir_make(&r) == -1) {
 		CHECK(0);
 		return;
 	}
-	(void)snprintf(path, sizeof(path), "%s/stats.jsonl", dir);
-	(void)snprintf(one, sizeof(one), "%s/stats.jsonl.1", dir);
-	(void)snprintf(two, sizeof(two), "%s/stats.jsonl.2", dir);
-	a = agg_new(path);
-	write_all(path, REQ("GET", 200, "", 1), O_APPEND);
+	a = agg_new(r.path);
+	write_all(r.path, REQ("GET", 200, "", 1), O_APPEND);
 	CHECK_INT(agg_follow(a), 0);
-	CHECK_INT(rename(path, one), 0);
-	write_all(path, REQ("GET", 200, "", 1), O_APPEND);
+	CHECK_INT(rename(r.path, r.one), 0);
+	write_all(r.path, REQ("GET", 200, "", 1), O_APPEND);
 	CHECK_INT(agg_follow(a), 0);
-	CHECK_INT(rename(one, two), 0);
-	CHECK_INT(rename(path, one), 0);
-	write_all(path, REQ("GET", 200, "", 1), O_APPEND);
+	CHECK_INT(rename(r.one, r.two), 0);
+	CHECK_INT(rename(r.path, r.one), 0);
+	write_all(r.path, REQ("GET", 200, "", 1), O_APPEND);
 	CHECK_INT(agg_follow(a), 0);
 	CHECK_INT(a->rotations, 2);
 	CHECK_INT(a->c.requests, 3);
 	/* Handlers of both earlier files are still running. */
-	write_all(two, REQ("HEAD", 200, "", 1), O_APPEND);
-	write_all(one, REQ("HEAD", 200, "", 1), O_APPEND);
+	write_all(r.two, REQ("HEAD", 200, "", 1), O_APPEND);
+	write_all(r.one, REQ("HEAD", 200, "", 1), O_APPEND);
 	CHECK_INT(agg_follow(a), 0);
 	CHECK_INT(a->c.requests, 5);
 	CHECK_INT(a->c.bad, 0);
 	agg_free(a);
-	(void)unlink(two);
-	(void)unlink(one);
-	(void)unlink(path);
-	(void)rmdir(dir);
+	rotdir_remove(&r);
 }
 
 /* Two rotations between two looks: the file in the middle is read too. */
 static void
 follow_finds_a_file_rotated_twice_between_two_looks(void)
 {
-	char dir[] = "/tmp/test_aggregate.XXXXXX", path[128], one[128];
-	char two[128];
+	struct rotdir r;
 	struct agg *a;
 
-	if (mkdtemp(dir) == NULL) {
+	if (rotdir_make(&r) == -1) {
 		CHECK(0);
 		return;
 	}
-	(void)snprintf(path, sizeof(path), "%s/stats.jsonl", dir);
-	(void)snprintf(one, sizeof(one), "%s/stats.jsonl.1", dir);
-	(void)snprintf(two, sizeof(two), "%s/stats.jsonl.2", dir);
 	/* A rotated file from before is never read again. */
-	write_all(one, REQ("DELETE", 204, "", 1), O_APPEND);
-	a = agg_new(path);
-	write_all(path, REQ("GET", 200, "", 1), O_APPEND);
+	write_all(r.one, REQ("DELETE", 204, "", 1), O_APPEND);
+	a = agg_new(r.path);
+	write_all(r.path, REQ("GET", 200, "", 1), O_APPEND);
 	CHECK_INT(agg_follow(a), 0);
-	CHECK_INT(rename(path, one), 0);
-	write_all(path, REQ("PUT", 201, "", 1) REQ("PUT", 201, "", 1),
+	CHECK_INT(rename(r.path, r.one), 0);
+	write_all(r.path, REQ("PUT", 201, "", 1) REQ("PUT", 201, "", 1),
 	    O_APPEND);
-	CHECK_INT(rename(one, two), 0);
-	CHECK_INT(rename(path, one), 0);
-	write_all(path, REQ("HEAD", 200, "", 1), O_APPEND);
+	CHECK_INT(rename(r.one, r.two), 0);
+	CHECK_INT(rename(r.path, r.one), 0);
+	write_all(r.path, REQ("HEAD", 200, "", 1), O_APPEND);
 	CHECK_INT(agg_follow(a), 0);
 	CHECK_INT(a->c.requests, 4);
 	CHECK_INT(a->c.method[3], 2);		/* the PUTs in the middle file */
 	CHECK_INT(agg_follow(a), 0);
 	CHECK_INT(a->c.requests, 4);		/* and only once */
 	agg_free(a);
-	(void)unlink(two);
-	(void)unlink(one);
-	(void)unlink(path);
-	(void)rmdir(dir);
+	rotdir_remove(&r);
 }
 
 /*
@@ -462,40 +475,33 @@ follow_finds_a_file_rotated_twice_between_two_looks(void)
 static void
 follow_finds_a_file_rotated_while_the_path_was_gone(void)
 {
-	char dir[] = "/tmp/test_aggregate.XXXXXX", path[128], one[128];
-	char two[128];
+	struct rotdir r;
 	struct agg *a;
 
-	if (mkdtemp(dir) == NULL) {
+	if (rotdir_make(&r) == -1) {
 		CHECK(0);
 		return;
 	}
-	(void)snprintf(path, sizeof(path), "%s/stats.jsonl", dir);
-	(void)snprintf(one, sizeof(one), "%s/stats.jsonl.1", dir);
-	(void)snprintf(two, sizeof(two), "%s/stats.jsonl.2", dir);
-	a = agg_new(path);
-	write_all(path, REQ("GET", 200, "", 1), O_APPEND);
+	a = agg_new(r.path);
+	write_all(r.path, REQ("GET", 200, "", 1), O_APPEND);
 	CHECK_INT(agg_follow(a), 0);
-	CHECK_INT(rename(path, one), 0);
+	CHECK_INT(rename(r.path, r.one), 0);
 	CHECK_INT(agg_follow(a), 0);		/* the path is gone */
 	CHECK_INT(agg_follow(a), 0);		/* and still gone */
-	write_all(path, REQ("PUT", 201, "", 1) REQ("PUT", 201, "", 1),
+	write_all(r.path, REQ("PUT", 201, "", 1) REQ("PUT", 201, "", 1),
 	    O_APPEND);
-	CHECK_INT(rename(one, two), 0);
-	CHECK_INT(rename(path, one), 0);
+	CHECK_INT(rename(r.one, r.two), 0);
+	CHECK_INT(rename(r.path, r.one), 0);
 	CHECK_INT(agg_follow(a), 0);		/* gone again */
-	write_all(path, REQ("HEAD", 200, "", 1), O_APPEND);
+	write_all(r.path, REQ("HEAD", 200, "", 1), O_APPEND);
 	CHECK_INT(agg_follow(a), 0);
 	CHECK_INT(a->c.requests, 4);
 	CHECK_INT(a->c.method[3], 2);		/* the PUTs in the middle file */
-	write_all(two, REQ("GET", 200, "", 1), O_APPEND);
+	write_all(r.two, REQ("GET", 200, "", 1), O_APPEND);
 	CHECK_INT(agg_follow(a), 0);
 	CHECK_INT(a->c.requests, 5);		/* each file once, still followed */
 	agg_free(a);
-	(void)unlink(two);
-	(void)unlink(one);
-	(void)unlink(path);
-	(void)rmdir(dir);
+	rotdir_remove(&r);
 }
 
 static void
