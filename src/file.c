@@ -285,6 +285,7 @@ static struct {
 	char		 etag[FILE_ETAG_LEN];
 	char		 lastmod[UTIL_HTTP_DATE_LEN + 1];
 	int		 has_body;	/* body[] holds the whole file */
+	unsigned	 sent;		/* bodies sent since it was stored */
 	size_t		 keylen;	/* the request path: path[0..keylen) */
 	char		 path[FILE_PATH_MAX];	/* it, then any index name */
 	char		 body[RESPOND_INLINE_MAX];	/* last: often unused */
@@ -343,6 +344,7 @@ cached_store(const struct conn *c, size_t keylen, int fd,
 	file_etag(st, cached.etag);
 	util_http_date(st->st_mtime, cached.lastmod);
 	cached.has_body = 0;
+	cached.sent = 0;
 	memcpy(cached.path, c->path, strlen(c->path) + 1);
 	cached.keylen = keylen;
 }
@@ -406,10 +408,13 @@ find_file(struct conn *c)
 }
 
 /*
- * Reads the cached file into memory when it is small and has not changed
- * for a while.  Its change time must be over a second old: a write within
- * the file system's timestamp granularity could otherwise change the
- * contents without changing the times the cache is checked against.
+ * Reads the cached file into memory when it is small, asked for again and
+ * has not changed for a while.  A body sent once is not copied: most
+ * connections ask for each file once, and an idle handler should not hold
+ * what it will not send again.  Its change time must be over a second
+ * old: a write within the file system's timestamp granularity could
+ * otherwise change the contents without changing the times the cache is
+ * checked against.
  */
 static void
 cached_load(const struct conn *c)
@@ -419,6 +424,8 @@ cached_load(const struct conn *c)
 	if (cached.has_body || size > RESPOND_INLINE_MAX ||
 	    cached.st.st_ctim.tv_sec + 1 >= c->req_start.tv_sec)
 		return;
+	if (cached.sent++ == 0)
+		return;		/* the first time, straight from the file */
 	cached.has_body = pread(cached.fd, cached.body, (size_t)size, 0) ==
 	    size;
 }
