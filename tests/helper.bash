@@ -87,6 +87,9 @@ stop_pid() {
 		kill -0 "$1" 2>/dev/null || return 0
 		sleep 0.05
 	done
+	# Still there: a wrapper such as timeout waits for its child, which
+	# must not outlive the test either.
+	pkill -9 -P "$1" 2>/dev/null || true
 	kill -9 "$1" 2>/dev/null || true
 }
 
