@@ -436,17 +436,8 @@ only_files() {
 	long=$!
 	head -c 100000 /dev/urandom |
 	    timeout 10 nc -N -w 10 127.0.0.1 "$ADMIN_PORT" >/dev/null 2>&1 &
-	pids=()
-	for i in $(seq 100); do
-		ask 'request stats' health >"$DIR/c$i.out" &
-		pids+=($!)
-	done
-	wait "${pids[@]}"
-	want=$(printf '%s\n' 'GET: 1' 'total: 1' END 'health: up' END)
-	for i in $(seq 100); do
-		[ "$(cat "$DIR/c$i.out")" = "$want" ] ||
-		    { echo "client $i got: $(cat "$DIR/c$i.out")"; false; }
-	done
+	ask_many 100 "$(printf '%s\n' 'GET: 1' 'total: 1' END 'health: up' END)" \
+	    'request stats' health
 	wait "$long" || :
 	grep -a -q '^ERROR' "$DIR/long.out"
 	kill "$reader_less" 2>/dev/null || :

@@ -126,6 +126,22 @@ ask() {
 	    sed '/^goodbye$/,$d'
 }
 
+# ask_many N WANT COMMAND...: N clients ask the COMMANDs at once; each must
+# get exactly WANT.
+ask_many() {
+	local n=$1 want=$2 i out pids=()
+	shift 2
+	for i in $(seq "$n"); do
+		ask "$@" >"$BATS_TEST_TMPDIR/ask$i.out" &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	for i in $(seq "$n"); do
+		out=$(cat "$BATS_TEST_TMPDIR/ask$i.out")
+		[ "$out" = "$want" ] || { echo "client $i got: $out"; return 1; }
+	done
+}
+
 # until_answer COMMAND EXPECTED: asks until the answer is EXPECTED (the
 # handlers write their records a moment after the response), at most 10 s.
 until_answer() {
