@@ -96,7 +96,7 @@ defaults_are_the_documented_ones(void)
 	CHECK_INT(c.header_timeout_ms, 10000);
 	CHECK_INT(c.body_timeout_ms, 30000);
 	CHECK_INT(c.idle_timeout_ms, 15000);
-	CHECK_INT(c.max_requests, 1000);
+	CHECK_INT(c.max_requests, 10000);
 	CHECK(c.max_body == HTTP_MAX_BODY_DEFAULT);
 	CHECK_STR(c.error, "");
 }
