@@ -113,9 +113,11 @@ struct chunked {
 #define CONFIG_LINE_MAX		1024
 #define CONFIG_PATHS_MAX	(4 * PATH_MAX)	/* root, stats, error_log */
 
+#define CONFIG_TYPE_MAX		96	/* a media type with its NUL */
+
 struct mime_entry {
 	char	ext[16];	/* without the dot, lower case */
-	char	type[96];
+	char	type[CONFIG_TYPE_MAX];
 };
 
 struct error_page {
@@ -177,6 +179,8 @@ void	 util_http_date(time_t, char [UTIL_HTTP_DATE_LEN + 1]);
 int	 util_parse_http_date(struct span, time_t *);
 #define UTIL_RFC3339_LEN	27	/* "2026-11-21T22:23:02.123456Z" */
 void	 util_rfc3339(const struct timespec *, char [UTIL_RFC3339_LEN + 1]);
+void	 util_rfc3339_usec(const struct timespec *,
+	    char [UTIL_RFC3339_LEN + 1]);
 int	 util_percent_decode(struct span, char *, size_t, size_t *);
 size_t	 util_json_string(char *, size_t, struct span);
 

@@ -11,6 +11,7 @@
  * responses.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -27,6 +28,16 @@
 
 static char	sbuf[STATS_BUF];
 static size_t	slen;
+
+/*
+ * What every record of the connection repeats, formatted with its first
+ * record (one process serves one connection): ,"pid":N,"conn":"ID" and
+ * ,"client":"ADDRESS".  Each JSON string takes at most six bytes a byte.
+ */
+static char	ident[32 + 6 * CONN_ID_LEN];
+static size_t	ident_len;
+static char	client[16 + 6 * CONN_ADDR_LEN];
+static size_t	client_len;
 
 /* Appends raw bytes to the record being built; sbuf has room (above). */
 static void
@@ -76,20 +87,58 @@ usec_between(const struct timespec *a, const struct timespec *b)
 	return us < 0 ? 0 : (uint64_t)us;
 }
 
-/* Starts a record with the fields every record has. */
+/* Formats ident and client for the connection. */
 static void
-record(struct conn *c, const char *event, const struct timespec *ts)
+identity(const struct conn *c)
 {
-	char	when[UTIL_RFC3339_LEN + 1];
+	int	n;
 
+	n = snprintf(ident, sizeof(ident), ",\"pid\":%d,\"conn\":",
+	    (int)c->pid);
+	ident_len = (size_t)n + util_json_string(ident + n,
+	    sizeof(ident) - (size_t)n, (struct span){ c->id, strlen(c->id) });
+	memcpy(client, ",\"client\":", 10);
+	client_len = 10 + util_json_string(client + 10, sizeof(client) - 10,
+	    (struct span){ c->client, strlen(c->client) });
+}
+
+/*
+ * Appends ts as a quoted RFC 3339 time.  The date and time of day change
+ * once a second and are formatted then; in between only the microseconds.
+ */
+static void
+put_time(const struct timespec *ts)
+{
+	static char	when[UTIL_RFC3339_LEN + 1];
+	static time_t	when_sec = -1;
+
+	if (ts->tv_sec != when_sec) {
+		util_rfc3339(ts, when);
+		when_sec = ts->tv_sec;
+	} else
+		util_rfc3339_usec(ts, when);
+	PUT_LITERAL("\"");
+	put(when, UTIL_RFC3339_LEN);
+	PUT_LITERAL("\"");
+}
+
+/*
+ * Starts a record with the fields every record has.  event is a literal,
+ * with nothing to escape.
+ */
+#define RECORD(c, event, ts) \
+	(record(c, ts), PUT_LITERAL(",\"event\":\"" event "\""), \
+	put(ident, ident_len))
+
+static void
+record(struct conn *c, const struct timespec *ts)
+{
 	if (sizeof(sbuf) - slen < STATS_RECORD_MAX)
 		(void)stats_flush(c);
-	util_rfc3339(ts, when);
+	if (ident_len == 0)
+		identity(c);
 	PUT_LITERAL("{\"ts\":");
-	put_json((struct span){ when, UTIL_RFC3339_LEN });
-	PUT_CSTR("event", event);
-	PUT_U64("pid", (uint64_t)c->pid);
-	PUT_CSTR("conn", c->id);
+	put_time(ts);
 }
 
 static void
@@ -116,8 +165,8 @@ stats_pending(void)
 void
 stats_open_record(struct conn *c)
 {
-	record(c, "open", &c->opened);
-	PUT_CSTR("client", c->client);
+	RECORD(c, "open", &c->opened);
+	put(client, client_len);
 	record_end();
 }
 
@@ -129,13 +178,22 @@ stats_request_record(struct conn *c)
 	struct timespec		 now;
 
 	(void)clock_gettime(CLOCK_REALTIME, &now);
-	record(c, "request", &c->req_start);
+	RECORD(c, "request", &c->req_start);
 	PUT_U64("seq", c->seq);
-	PUT_CSTR("client", c->client);
-	PUT_STR("method", r->method_token);
+	put(client, client_len);
+	/* A method is a token (parse.c): no byte of it needs escaping. */
+	PUT_NAME("method");
+	PUT_LITERAL("\"");
+	if (r->method_token.len > 0)
+		put(r->method_token.p, r->method_token.len);
+	PUT_LITERAL("\"");
 	PUT_STR("target", r->target);
-	PUT_CSTR("version", r->method_token.len == 0 ? "" :
-	    r->minor ? "HTTP/1.1" : "HTTP/1.0");
+	if (r->method_token.len == 0)
+		PUT_LITERAL(",\"version\":\"\"");
+	else if (r->minor)
+		PUT_LITERAL(",\"version\":\"HTTP/1.1\"");
+	else
+		PUT_LITERAL(",\"version\":\"HTTP/1.0\"");
 	PUT_U64("status", (uint64_t)c->reply.status);
 	PUT_U64("bytes", c->reply.bytes);
 	PUT_U64("bytes_in", c->reply.bytes_in);
@@ -150,7 +208,7 @@ stats_close_record(struct conn *c)
 	struct timespec	now;
 
 	(void)clock_gettime(CLOCK_REALTIME, &now);
-	record(c, "close", &now);
+	RECORD(c, "close", &now);
 	PUT_U64("requests", c->seq);
 	PUT_U64("dur_us", usec_between(&c->opened, &now));
 	record_end();

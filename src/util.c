@@ -479,6 +479,20 @@ bad:
 }
 
 /*
+ * Rewrites the microseconds of buf, a time util_rfc3339() formatted for
+ * the same second as ts.
+ */
+void
+util_rfc3339_usec(const struct timespec *ts, char buf[UTIL_RFC3339_LEN + 1])
+{
+	long	usec = ts->tv_nsec / 1000;
+
+	if (usec < 0 || usec > 999999)
+		usec = 0;
+	(void)util_put_digits(buf + UTIL_RFC3339_LEN - 7, (unsigned)usec, 6);
+}
+
+/*
  * Formats ts as an RFC 3339 UTC timestamp with microseconds,
  * "2026-11-21T22:23:02.123456Z", into buf and NUL-terminates it.  Times
  * outside years 0-9999 print as the epoch.
@@ -488,12 +502,8 @@ util_rfc3339(const struct timespec *ts, char buf[UTIL_RFC3339_LEN + 1])
 {
 	struct tm	tm;
 	char		*p = buf;
-	long		usec;
 
 	util_gmtime(ts->tv_sec, &tm);
-	usec = ts->tv_nsec / 1000;
-	if (usec < 0 || usec > 999999)
-		usec = 0;
 	p = util_put_digits(p, (unsigned)(tm.tm_year + 1900), 4);
 	*p++ = '-';
 	p = util_put_digits(p, (unsigned)tm.tm_mon + 1, 2);
@@ -506,9 +516,9 @@ util_rfc3339(const struct timespec *ts, char buf[UTIL_RFC3339_LEN + 1])
 	*p++ = ':';
 	p = util_put_digits(p, (unsigned)tm.tm_sec, 2);
 	*p++ = '.';
-	p = util_put_digits(p, (unsigned)usec, 6);
-	*p++ = 'Z';
-	*p = '\0';
+	util_rfc3339_usec(ts, buf);
+	p[6] = 'Z';
+	p[7] = '\0';
 }
 
 /* The value of one hex digit, either case, or -1. */

@@ -394,6 +394,21 @@ rfc3339_prints_utc_with_microseconds(void)
 	CHECK_STR(buf, "2000-02-29T23:59:59.999999Z");
 }
 
+static void
+rfc3339_usec_rewrites_only_the_microseconds(void)
+{
+	struct timespec ts = { 1795299782, 123456789 };
+	char buf[UTIL_RFC3339_LEN + 1];
+
+	util_rfc3339(&ts, buf);
+	ts.tv_nsec = 7000;
+	util_rfc3339_usec(&ts, buf);
+	CHECK_STR(buf, "2026-11-21T22:23:02.000007Z");
+	ts.tv_nsec = 999999999;
+	util_rfc3339_usec(&ts, buf);
+	CHECK_STR(buf, "2026-11-21T22:23:02.999999Z");
+}
+
 /* Decodes s into a buffer of outlen; returns 0 or -errno. */
 static int
 decode(const char *s, size_t outlen, char *out, size_t *len)
@@ -486,6 +501,7 @@ main(void)
 	RUN(http_date_refuses_malformed_dates);
 	RUN(http_date_accepts_a_leap_second);
 	RUN(rfc3339_prints_utc_with_microseconds);
+	RUN(rfc3339_usec_rewrites_only_the_microseconds);
 	RUN(percent_decode_decodes_each_escape_once);
 	RUN(percent_decode_refuses_malformed_escapes_and_nul);
 	RUN(percent_decode_reports_a_short_buffer);
