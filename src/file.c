@@ -258,14 +258,6 @@ redirect_slash(struct conn *c)
 	respond_error_header(c, 301, "Location", loc);
 }
 
-/* Sends the validators every file response carries. */
-static void
-validators(struct conn *c, const char *etag, const char *lastmod)
-{
-	respond_header(c, "Last-Modified", lastmod);
-	respond_header(c, "ETag", etag);
-}
-
 /*
  * The last file served on this connection, kept open with its validators
  * formatted and, when small, its contents.  A keep-alive client that asks
@@ -284,6 +276,14 @@ static struct {
 	unsigned	 checked;	/* the conn's fills at the last check */
 	char		 etag[FILE_ETAG_LEN];
 	char		 lastmod[UTIL_HTTP_DATE_LEN + 1];
+	/* The header fields of a 200 for it, up to Content-Length; the
+	 * validators (Last-Modified, ETag) come first, for 206 and 304. */
+	char		 fields[sizeof("Last-Modified: \r\nETag: \r\n"
+			    "Accept-Ranges: bytes\r\nContent-Type: \r\n"
+			    "Content-Length: \r\n") + UTIL_HTTP_DATE_LEN +
+			    FILE_ETAG_LEN + CONFIG_TYPE_MAX + 20];
+	size_t		 fields_len;
+	size_t		 validators_len;
 	int		 has_body;	/* body[] holds the whole file */
 	unsigned	 sent;		/* bodies sent since it was stored */
 	size_t		 keylen;	/* the request path: path[0..keylen) */
@@ -329,24 +329,41 @@ cached_lookup(const struct conn *c)
 
 /*
  * Makes fd the cached file for path, whose first keylen bytes are the
- * request path; the cache owns fd from now on.
+ * request path; the cache owns fd from now on.  Returns 0, or 500 (and
+ * closes fd) if its header fields did not fit, which their sizes rule out.
  */
-static void
+static int
 cached_store(const struct conn *c, size_t keylen, int fd,
     const struct stat *st, const char *type)
 {
+	size_t	 cap = sizeof(cached.fields);
+	int	 v, n;
+
 	if (cached.keylen > 0)
 		(void)close(cached.fd);
+	cached.keylen = 0;
+	file_etag(st, cached.etag);
+	util_http_date(st->st_mtime, cached.lastmod);
+	v = snprintf(cached.fields, cap, "Last-Modified: %s\r\nETag: %s\r\n",
+	    cached.lastmod, cached.etag);
+	n = v < 0 || (size_t)v >= cap ? -1 : snprintf(cached.fields + v,
+	    cap - (size_t)v, "Accept-Ranges: bytes\r\nContent-Type: %s\r\n"
+	    "Content-Length: %llu\r\n", type, (unsigned long long)st->st_size);
+	if (n < 0 || (size_t)n >= cap - (size_t)v) {
+		(void)close(fd);
+		return 500;
+	}
+	cached.validators_len = (size_t)v;
+	cached.fields_len = (size_t)v + (size_t)n;
 	cached.fd = fd;
 	cached.type = type;
 	cached.st = *st;
 	cached.checked = c->fills;
-	file_etag(st, cached.etag);
-	util_http_date(st->st_mtime, cached.lastmod);
 	cached.has_body = 0;
 	cached.sent = 0;
 	memcpy(cached.path, c->path, strlen(c->path) + 1);
 	cached.keylen = keylen;
+	return 0;
 }
 
 /*
@@ -403,8 +420,7 @@ find_file(struct conn *c)
 			(void)close(fd);
 		return rc;
 	}
-	cached_store(c, keylen, fd, &st, type);
-	return 0;
+	return cached_store(c, keylen, fd, &st, type);
 }
 
 /*
@@ -470,7 +486,7 @@ file_get(struct conn *c)
 		if (rc == 412)
 			goto fail;
 		respond_start(c, 304);
-		validators(c, etag, lastmod);
+		respond_bytes(c, cached.fields, cached.validators_len);
 		respond_end(c, NULL, RESPOND_NO_LENGTH);
 		return;
 	}
@@ -490,7 +506,7 @@ file_get(struct conn *c)
 			    (unsigned long long)last,
 			    (unsigned long long)size);
 			respond_start(c, 206);
-			validators(c, etag, lastmod);
+			respond_bytes(c, cached.fields, cached.validators_len);
 			respond_header(c, "Content-Range", crange);
 			respond_end(c, cached.type, last - first + 1);
 			send_body(c, first, last - first + 1);
@@ -499,9 +515,7 @@ file_get(struct conn *c)
 	}
 
 	respond_start(c, 200);
-	validators(c, etag, lastmod);
-	respond_header(c, "Accept-Ranges", "bytes");
-	respond_end(c, cached.type, size);
+	respond_end_fields(c, cached.type, cached.fields, cached.fields_len);
 	send_body(c, 0, size);
 	return;
 fail:

@@ -86,6 +86,8 @@ void	 respond_header(struct conn *, const char *, const char *);
 void	 respond_header_u64(struct conn *, const char *, uint64_t);
 #define RESPOND_NO_LENGTH UINT64_MAX	/* 204, 304: no Content-Length */
 void	 respond_end(struct conn *, const char *, uint64_t);
+void	 respond_end_fields(struct conn *, const char *, const char *,
+	    size_t);
 void	 respond_bytes(struct conn *, const void *, size_t);
 int	 respond_file(struct conn *, int, off_t, uint64_t);
 void	 respond_error(struct conn *, int);

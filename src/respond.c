@@ -18,39 +18,64 @@
 
 #define RESPOND_U64_LEN	20	/* digits of UINT64_MAX */
 
+/* Appends a string literal. */
+#define OUT_LIT(c, s)	respond_bytes((c), (s), sizeof(s) - 1)
+
 struct status_text {
 	int		 code;
 	const char	*reason;
+	const char	*line;		/* the status line, without CR LF */
+	size_t		 line_len;
 };
 
-/* RFC 9110 section 15; only the codes stdhttpd sends. */
+#define STATUS(code, reason) \
+	{ code, reason, "HTTP/1.1 " #code " " reason, \
+	    sizeof("HTTP/1.1 " #code " " reason) - 1 }
+
+/*
+ * RFC 9110 section 15; only the codes stdhttpd sends.  Every response
+ * says HTTP/1.1, the highest version stdhttpd conforms to (RFC 9110
+ * section 6.2), also to HTTP/1.0 clients.
+ */
 static const struct status_text statuses[] = {
-	{ 100, "Continue" },
-	{ 200, "OK" },
-	{ 201, "Created" },
-	{ 204, "No Content" },
-	{ 206, "Partial Content" },
-	{ 301, "Moved Permanently" },
-	{ 304, "Not Modified" },
-	{ 400, "Bad Request" },
-	{ 403, "Forbidden" },
-	{ 404, "Not Found" },
-	{ 405, "Method Not Allowed" },
-	{ 408, "Request Timeout" },
-	{ 409, "Conflict" },
-	{ 411, "Length Required" },
-	{ 412, "Precondition Failed" },
-	{ 413, "Content Too Large" },
-	{ 414, "URI Too Long" },
-	{ 416, "Range Not Satisfiable" },
-	{ 417, "Expectation Failed" },
-	{ 431, "Request Header Fields Too Large" },
-	{ 500, "Internal Server Error" },
-	{ 501, "Not Implemented" },
-	{ 503, "Service Unavailable" },
-	{ 505, "HTTP Version Not Supported" },
-	{ 507, "Insufficient Storage" },
+	STATUS(100, "Continue"),
+	STATUS(200, "OK"),
+	STATUS(201, "Created"),
+	STATUS(204, "No Content"),
+	STATUS(206, "Partial Content"),
+	STATUS(301, "Moved Permanently"),
+	STATUS(304, "Not Modified"),
+	STATUS(400, "Bad Request"),
+	STATUS(403, "Forbidden"),
+	STATUS(404, "Not Found"),
+	STATUS(405, "Method Not Allowed"),
+	STATUS(408, "Request Timeout"),
+	STATUS(409, "Conflict"),
+	STATUS(411, "Length Required"),
+	STATUS(412, "Precondition Failed"),
+	STATUS(413, "Content Too Large"),
+	STATUS(414, "URI Too Long"),
+	STATUS(416, "Range Not Satisfiable"),
+	STATUS(417, "Expectation Failed"),
+	STATUS(431, "Request Header Fields Too Large"),
+	STATUS(500, "Internal Server Error"),
+	STATUS(501, "Not Implemented"),
+	STATUS(503, "Service Unavailable"),
+	STATUS(505, "HTTP Version Not Supported"),
+	STATUS(507, "Insufficient Storage"),
 };
+
+/* The entry for a status code, or NULL for a code stdhttpd never sends. */
+static const struct status_text *
+status_find(int code)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++)
+		if (statuses[i].code == code)
+			return &statuses[i];
+	return NULL;
+}
 
 /*
  * Returns the reason phrase for a status code, or "Unknown" for a code
@@ -59,12 +84,9 @@ static const struct status_text statuses[] = {
 const char *
 respond_reason(int code)
 {
-	size_t	i;
+	const struct status_text *s = status_find(code);
 
-	for (i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++)
-		if (statuses[i].code == code)
-			return statuses[i].reason;
-	return "Unknown";
+	return s != NULL ? s->reason : "Unknown";
 }
 
 /* Writes all of buf, retrying short writes; -1 when the client is gone. */
@@ -147,40 +169,49 @@ out_u64(struct conn *c, uint64_t v)
 	respond_bytes(c, p, (size_t)(buf + sizeof(buf) - p));
 }
 
-/* The Date header value, formatted at most once a second. */
-static const char *
-http_date_now(const struct timespec *now)
+/*
+ * Appends the fields after the status line that every response has, the
+ * same for a second: "\r\nServer: NAME\r\nDate: DATE\r\n".  They are
+ * formatted when the second changes.
+ */
+static void
+out_server_date(struct conn *c)
 {
-	static char	date[UTIL_HTTP_DATE_LEN + 1];
-	static time_t	date_t = -1;
+	static char	buf[sizeof("\r\nServer: \r\nDate: \r\n") +
+	    sizeof(c->cfg->server_name) + UTIL_HTTP_DATE_LEN];
+	static size_t	len;
+	static time_t	sec = -1;
+	char		date[UTIL_HTTP_DATE_LEN + 1];
+	int		n;
 
-	if (now->tv_sec != date_t) {
-		util_http_date(now->tv_sec, date);
-		date_t = now->tv_sec;
+	if (c->req_start.tv_sec != sec) {
+		util_http_date(c->req_start.tv_sec, date);
+		n = snprintf(buf, sizeof(buf), "\r\nServer: %s\r\nDate: %s\r\n",
+		    c->cfg->server_name, date);
+		/* Sized for the longest name: never cut, never negative. */
+		len = n > 0 && (size_t)n < sizeof(buf) ? (size_t)n : 0;
+		sec = c->req_start.tv_sec;
 	}
-	return date;
+	respond_bytes(c, buf, len);
 }
 
-/*
- * Starts a response: the status line, Date and Server.  Every response
- * says HTTP/1.1, the highest version stdhttpd conforms to (RFC 9110
- * section 6.2), also to HTTP/1.0 clients.
- */
+/* Starts a response: the status line, Server and Date. */
 void
 respond_start(struct conn *c, int status)
 {
+	const struct status_text *s = status_find(status);
+
 	c->reply.status = status;
 	c->reply.bytes = 0;
 	c->reply.type = NULL;
-	out_str(c, "HTTP/1.1 ");
-	out_u64(c, (uint64_t)status);
-	out_str(c, " ");
-	out_str(c, respond_reason(status));
-	out_str(c, "\r\nServer: ");
-	out_str(c, c->cfg->server_name);
-	out_str(c, "\r\nDate: ");
-	out_str(c, http_date_now(&c->req_start));
-	out_str(c, "\r\n");
+	if (s != NULL)
+		respond_bytes(c, s->line, s->line_len);
+	else {
+		OUT_LIT(c, "HTTP/1.1 ");
+		out_u64(c, (uint64_t)status);
+		OUT_LIT(c, " Unknown");
+	}
+	out_server_date(c);
 }
 
 /* Appends one header field; the value must come from stdhttpd, never
@@ -204,9 +235,25 @@ respond_header_u64(struct conn *c, const char *name, uint64_t value)
 }
 
 /*
+ * Ends the header block with the Connection field that tells the client
+ * whether the connection persists, and the empty line.
+ */
+static void
+end_head(struct conn *c)
+{
+	if (!c->req.keep_alive)
+		c->closing = 1;
+	if (c->closing)
+		OUT_LIT(c, "Connection: close\r\n\r\n");
+	else if (c->req.minor == 0)
+		OUT_LIT(c, "Connection: keep-alive\r\n\r\n");
+	else
+		OUT_LIT(c, "\r\n");
+}
+
+/*
  * Ends the header block with Content-Type (when type is not NULL),
- * Content-Length (unless length is RESPOND_NO_LENGTH) and the Connection
- * field that tells the client whether the connection persists.
+ * Content-Length (unless length is RESPOND_NO_LENGTH) and Connection.
  */
 void
 respond_end(struct conn *c, const char *type, uint64_t length)
@@ -216,13 +263,21 @@ respond_end(struct conn *c, const char *type, uint64_t length)
 		respond_header(c, "Content-Type", type);
 	if (length != RESPOND_NO_LENGTH)
 		respond_header_u64(c, "Content-Length", length);
-	if (!c->req.keep_alive)
-		c->closing = 1;
-	if (c->closing)
-		out_str(c, "Connection: close\r\n");
-	else if (c->req.minor == 0)
-		out_str(c, "Connection: keep-alive\r\n");
-	out_str(c, "\r\n");
+	end_head(c);
+}
+
+/*
+ * Like respond_end(), with the fields up to Content-Length formatted by
+ * the caller: fields[0..len) holds whole lines, Content-Type (type) among
+ * them.
+ */
+void
+respond_end_fields(struct conn *c, const char *type, const char *fields,
+    size_t len)
+{
+	c->reply.type = type;
+	respond_bytes(c, fields, len);
+	end_head(c);
 }
 
 /* Copies len bytes of fd at off into the output buffer; -1 if short. */
