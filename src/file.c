@@ -175,6 +175,8 @@ file_conditions(const struct conn *c, const struct stat *st,
 	time_t			 t;
 	int			 safe;
 
+	if (!c->req.conditional)
+		return 0;
 	safe = c->req.method == METHOD_GET || c->req.method == METHOD_HEAD;
 	if ((v = field(c, "If-Match")) != NULL) {
 		if (st == NULL || !etag_match(*v, tag, 0))
@@ -491,7 +493,8 @@ file_get(struct conn *c)
 		return;
 	}
 
-	range = c->req.method == METHOD_GET ? field(c, "Range") : NULL;
+	range = c->req.method == METHOD_GET && c->req.conditional ?
+	    field(c, "Range") : NULL;
 	if (range != NULL && range_applies(c, etag, lastmod)) {
 		rc = range_parse(*range, size, &first, &last);
 		if (rc == RANGE_UNSATISFIABLE) {

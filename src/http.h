@@ -64,8 +64,6 @@ struct request {
 	struct span	path;		/* target up to '?' */
 	struct span	query;		/* after '?', may be empty */
 	int		minor;		/* HTTP/1.<minor>, 0 or 1 */
-	struct header	headers[HTTP_MAX_HEADERS];
-	size_t		nheaders;
 
 	/* Derived from the header fields by parse_request(). */
 	struct span	host;
@@ -74,6 +72,11 @@ struct request {
 	int		has_length;	/* Content-Length was given */
 	uint64_t	content_length;
 	int		expect_continue;
+	int		conditional;	/* a Range or If-* field is there */
+
+	/* Last, so that a copy can stop after the fields in use. */
+	size_t		nheaders;
+	struct header	headers[HTTP_MAX_HEADERS];
 };
 
 /* A parsed response, for webclient; the same zero-copy rules. */

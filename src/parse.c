@@ -8,6 +8,7 @@
  * needed, or the HTTP status to answer with (RFC 9110, RFC 9112).
  */
 
+#include <stddef.h>
 #include <string.h>
 
 #include "http.h"
@@ -77,14 +78,18 @@ struct framing {
 	uint64_t	length;
 };
 
+/* tchar, the octets of a token (RFC 9110 section 5.6.2). */
+static const unsigned char tchars[256] = {
+	['0' ... '9'] = 1, ['A' ... 'Z'] = 1, ['a' ... 'z'] = 1,
+	['!'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['&'] = 1, ['\''] = 1,
+	['*'] = 1, ['+'] = 1, ['-'] = 1, ['.'] = 1, ['^'] = 1, ['_'] = 1,
+	['`'] = 1, ['|'] = 1, ['~'] = 1,
+};
+
 static int
 is_tchar(unsigned char c)
 {
-	/* RFC 9110 section 5.6.2 */
-	if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-	    (c >= 'A' && c <= 'Z'))
-		return 1;
-	return c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL;
+	return tchars[c];
 }
 
 /* Octets of a field value or reason phrase: HTAB, SP, VCHAR, obs-text. */
@@ -107,15 +112,30 @@ lower(char c)
 }
 
 /* Case-insensitive comparison of a span with a C string (ASCII only). */
-static int
+static inline int
 span_is(struct span s, const char *lit)
 {
 	size_t	 i;
 
+	/* Most names differ in length: the compiler knows a literal's. */
+	if (s.len != strlen(lit))
+		return 0;
 	for (i = 0; i < s.len; i++)
 		if (lit[i] == '\0' || lower(s.p[i]) != lower(lit[i]))
 			return 0;
 	return lit[i] == '\0';
+}
+
+/* Whether s starts with the C string lit, in any case (ASCII only). */
+static int
+span_is_prefix(struct span s, const char *lit)
+{
+	size_t	 i;
+
+	for (i = 0; lit[i] != '\0'; i++)
+		if (i == s.len || lower(s.p[i]) != lower(lit[i]))
+			return 0;
+	return 1;
 }
 
 static struct span
@@ -460,10 +480,14 @@ request_derive(struct request *req)
 	req->host.p = req->target.p;
 	req->host.len = 0;
 	req->expect_continue = 0;
+	req->conditional = 0;
 	for (i = 0; i < req->nheaders; i++) {
 		const struct header *h = &req->headers[i];
 
-		if (span_is(h->name, "host")) {
+		if (span_is_prefix(h->name, "if-") ||
+		    span_is(h->name, "range")) {
+			req->conditional = 1;
+		} else if (span_is(h->name, "host")) {
 			nhost++;
 			req->host = h->value;
 		} else if (span_is(h->name, "connection")) {
@@ -564,7 +588,9 @@ parse_request(const char *buf, size_t len, struct request *ret_req,
 		return rc;
 	if ((rc = request_derive(&req)) != PARSE_OK)
 		return rc;
-	*ret_req = req;
+	/* The header array is most of the struct and mostly unused. */
+	memcpy(ret_req, &req, offsetof(struct request, headers) +
+	    req.nheaders * sizeof(req.headers[0]));
 	*ret_used = used;
 	return PARSE_OK;
 }

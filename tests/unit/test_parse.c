@@ -513,6 +513,26 @@ body_framing_fields_are_derived(void)
 }
 
 static void
+range_and_if_fields_mark_a_request_conditional(void)
+{
+	struct request	 req;
+
+	CHECK(req_ok("GET / HTTP/1.1\r\nHost: a\r\nIf-None-Match: \"x\"\r\n"
+	    "\r\n", &req));
+	CHECK_INT(req.conditional, 1);
+	CHECK(req_ok("GET / HTTP/1.1\r\nhost: a\r\nRANGE: bytes=0-1\r\n\r\n",
+	    &req));
+	CHECK_INT(req.conditional, 1);
+	CHECK(req_ok("GET / HTTP/1.1\r\nHost: a\r\nif-modified-since: x\r\n"
+	    "\r\n", &req));
+	CHECK_INT(req.conditional, 1);
+	/* Near misses: a name that only starts like one, or is one longer. */
+	CHECK(req_ok("GET / HTTP/1.1\r\nHost: a\r\nIfx: 1\r\nRanges: 1\r\n"
+	    "X-Range: 1\r\n\r\n", &req));
+	CHECK_INT(req.conditional, 0);
+}
+
+static void
 pipelined_requests_parse_one_after_another(void)
 {
 	static const char	 s[] = "GET /a HTTP/1.1\r\nHost: a\r\n\r\n"
@@ -749,6 +769,7 @@ main(void)
 	RUN(methods_are_case_sensitive_and_unknown_ones_parse);
 	RUN(keep_alive_follows_version_and_connection_tokens);
 	RUN(body_framing_fields_are_derived);
+	RUN(range_and_if_fields_mark_a_request_conditional);
 	RUN(pipelined_requests_parse_one_after_another);
 	RUN(outputs_are_untouched_unless_the_parse_succeeds);
 	RUN(responses_parse_whole_and_byte_by_byte);
