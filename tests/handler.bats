@@ -289,6 +289,20 @@ status_lines() {
 	assert_success
 }
 
+@test "a connection kept across seconds dates each response and record anew" {
+	local out=$BATS_TEST_TMPDIR/out dates ts
+	{ printf 'GET /hello.txt HTTP/1.1\r\nHost: t\r\n\r\n'; sleep 1.1
+	  printf 'GET /hello.txt HTTP/1.1\r\nHost: t\r\n\r\n'; } |
+	    timeout 10 "$STDHTTPD" -r "$ROOT" -s "$STATS" >"$out"
+	# Each Date, as the second of its record's time.
+	dates=$(sed -n 's/^Date: \(.*\)\r$/\1/p' "$out" |
+	    while read -r d; do date -u -d "$d" +%Y-%m-%dT%H:%M:%S; done)
+	ts=$(jq -r 'select(.event == "request") | .ts[0:19]' "$STATS")
+	[ "$(echo "$dates" | wc -l)" -eq 2 ]
+	[ "$dates" = "$ts" ]
+	[ "$(echo "$ts" | sort -u | wc -l)" -eq 2 ]
+}
+
 @test "control bytes and bad UTF-8 in the target keep the record one valid line" {
 	run get $'/a"b\\c\xff\xfe%0d%0a'
 	assert_line --index 0 $'HTTP/1.1 404 Not Found\r'
