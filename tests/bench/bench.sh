@@ -33,8 +33,8 @@ nice_levels="0 5 10 19"
 # Each wait for a server to come up or go away is bounded by this.
 wait_tries=100
 wait_step=0.05
-# A server runs through all its workloads: 5 workloads, 3 runs of 5 s.
-server_timeout=900
+# The longest a server runs: the latency runs at one nice level.
+server_timeout=$((runs * duration + 120))
 
 export SYSTEMD_LOG_LEVEL=warning
 pids=
@@ -523,22 +523,31 @@ chmod -R a+rX "$dir/www"
 : >"$dir/raw.tsv"
 : >"$dir/memory.tsv"
 
+present=
 for s in $servers; do
 	command -v "$(case $s in
 	    micro_httpd) echo micro-httpd ;; stdhttpd-xinetd) echo xinetd ;;
 	    nginx|lighttpd|busybox) echo "$s" ;; *) echo true ;; esac)" \
 	    >/dev/null || { echo "bench: $s is missing, skipped" >&2; continue; }
-	port=$(free_port)
-	start "$s" "$port"
-	ws=$workloads
-	case $s in *-static) ws=$static_workloads ;; esac
-	for w in $ws; do
-		for run in $(seq "$runs"); do
+	present="$present $s"
+done
+
+# Each round measures every server on one workload before the next, so a
+# ratio compares runs seconds apart: the machine's state drifts over the
+# quarter of an hour (other guests, idle states) more than between them.
+for run in $(seq "$runs"); do
+	for w in $workloads; do
+		for s in $present; do
+			ws=$workloads
+			case $s in *-static) ws=$static_workloads ;; esac
+			case " $ws " in *" $w "*) ;; *) continue ;; esac
+			port=$(free_port)
+			start "$s" "$port"
 			echo "bench: $s $w run $run" >&2
 			measure "$s" "$w" "$port" "$run"
+			stop
 		done
 	done
-	stop
 done
 
 for s in stdhttpd stdhttpd-static ref ref-static; do
