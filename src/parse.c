@@ -121,9 +121,9 @@ span_is(struct span s, const char *lit)
 	if (s.len != strlen(lit))
 		return 0;
 	for (i = 0; i < s.len; i++)
-		if (lit[i] == '\0' || lower(s.p[i]) != lower(lit[i]))
+		if (lower(s.p[i]) != lower(lit[i]))
 			return 0;
-	return lit[i] == '\0';
+	return 1;
 }
 
 /* Whether s starts with the C string lit, in any case (ASCII only). */

@@ -11,7 +11,6 @@
  * responses.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -32,11 +31,11 @@ static size_t	slen;
 /*
  * What every record of the connection repeats, formatted with its first
  * record (one process serves one connection): ,"pid":N,"conn":"ID" and
- * ,"client":"ADDRESS".  Each JSON string takes at most six bytes a byte.
+ * ,"client":"ADDRESS".  A JSON string takes at most six bytes a byte.
  */
-static char	ident[32 + 6 * CONN_ID_LEN];
+static char	ident[sizeof(",\"pid\":,\"conn\":") + 20 + 6 * CONN_ID_LEN];
 static size_t	ident_len;
-static char	client[16 + 6 * CONN_ADDR_LEN];
+static char	client[sizeof(",\"client\":") + 6 * CONN_ADDR_LEN];
 static size_t	client_len;
 
 /* Appends raw bytes to the record being built; sbuf has room (above). */
@@ -87,19 +86,24 @@ usec_between(const struct timespec *a, const struct timespec *b)
 	return us < 0 ? 0 : (uint64_t)us;
 }
 
-/* Formats ident and client for the connection. */
+/*
+ * Formats ident and client for the connection, in the free end of sbuf
+ * (the caller made room for a record).
+ */
 static void
 identity(const struct conn *c)
 {
-	int	n;
+	size_t	mark = slen;
 
-	n = snprintf(ident, sizeof(ident), ",\"pid\":%d,\"conn\":",
-	    (int)c->pid);
-	ident_len = (size_t)n + util_json_string(ident + n,
-	    sizeof(ident) - (size_t)n, (struct span){ c->id, strlen(c->id) });
-	memcpy(client, ",\"client\":", 10);
-	client_len = 10 + util_json_string(client + 10, sizeof(client) - 10,
-	    (struct span){ c->client, strlen(c->client) });
+	PUT_U64("pid", (uint64_t)c->pid);
+	PUT_CSTR("conn", c->id);
+	ident_len = slen - mark;
+	memcpy(ident, sbuf + mark, ident_len);
+	slen = mark;
+	PUT_CSTR("client", c->client);
+	client_len = slen - mark;
+	memcpy(client, sbuf + mark, client_len);
+	slen = mark;
 }
 
 /*
