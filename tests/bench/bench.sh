@@ -21,7 +21,7 @@ top=$(pwd)
 duration=${DURATION:-5}
 runs=${RUNS:-3}
 out=${OUT:-build/bench}
-all_servers="ref ref-stats ref-static stdhttpd stdhttpd-static \
+all_servers="ref ref-stats ref-record ref-static stdhttpd stdhttpd-static \
 stdhttpd-nostats stdhttpd-xinetd nginx lighttpd busybox micro_httpd"
 servers=${SERVERS:-$all_servers}
 workloads="ka1 ka32 ka256 close32 pipe16"
@@ -132,6 +132,8 @@ start() {
 	ref)	set -- $ssa $wrap "$dir/refhandler" ;;
 	ref-stats)
 		set -- $ssa $wrap "$dir/refhandler" -s "$dir/ref.jsonl" ;;
+	ref-record)
+		set -- $ssa $wrap "$dir/refhandler" -f -s "$dir/ref.jsonl" ;;
 	ref-static)
 		set -- $ssa $wrap "$dir/refhandler-static" ;;
 	stdhttpd)
@@ -350,6 +352,7 @@ report() {
 	local -A label=(
 	    [ref]="reference handler"
 	    [ref-stats]="reference + flock'd JSON line"
+	    [ref-record]="reference + a line like stdhttpd's record"
 	    [ref-static]="reference, static"
 	    [stdhttpd]="stdhttpd, stats on"
 	    [stdhttpd-static]="stdhttpd static (STATIC=1), stats on"
@@ -382,7 +385,7 @@ report() {
 	echo "| against | keep-alive 1 | keep-alive 32 | keep-alive 256 |" \
 	    "close 32 | pipelined ×16, 32 |"
 	echo "|---|---:|---:|---:|---:|---:|"
-	for r in ref ref-stats nginx lighttpd; do
+	for r in ref ref-stats ref-record nginx lighttpd; do
 		line="| ${label[$r]} |"
 		for w in $workloads; do
 			line="$line $(ratio "$(median stdhttpd "$w" 4)" \

@@ -5,7 +5,10 @@
  * burst with one writev, and closes after a request that says
  * "Connection: close".  With -s FILE it also appends one JSON line per
  * request to FILE, the records of a burst in one write under one flock,
- * so that the cost of stdhttpd's stats can be told from the rest.
+ * so that the cost of stdhttpd's stats can be told from the rest.  With
+ * -f as well, each line has the fields of stdhttpd's request record
+ * (RFC 3339 time, connection id, client, target, version, type...), so
+ * that the cost of a record that long can be told from the handler's.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,14 +17,17 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/uio.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <time.h>
 #include <unistd.h>
 
 #define REF_BODY_LEN	612	/* the size of the benchmark's file */
 #define REF_IN_BUF	32768	/* as stdhttpd's input buffer */
 #define REF_MAX_BURST	64	/* responses in one writev (<= IOV_MAX) */
-#define REF_LINE_MAX	256	/* one stats record */
+#define REF_LINE_MAX	512	/* one stats record */
 
 #define REF_HEAD "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n" \
 	"Content-Length: 612\r\n\r\n"
@@ -31,7 +37,10 @@ static char	 in[REF_IN_BUF];
 static char	 lines[REF_MAX_BURST * REF_LINE_MAX];
 static size_t	 lines_len;
 static int	 stats_fd = -1;
+static int	 full;		/* -f: records like stdhttpd's */
 static unsigned	 seq;
+static char	 conn_id[32];
+static char	 client[INET6_ADDRSTRLEN + 8];
 
 /*
  * Whether the head [p, p + len) has a field "Connection: close", with any
@@ -58,6 +67,43 @@ wants_close(const char *p, size_t len)
 	return 0;
 }
 
+/* The connection's id and client, as stdhttpd's records give them. */
+static void
+identify(void)
+{
+	struct sockaddr_in	sin;
+	socklen_t		len = sizeof(sin);
+	struct timespec		now;
+
+	(void)clock_gettime(CLOCK_REALTIME, &now);
+	(void)snprintf(conn_id, sizeof(conn_id), "%d-%llx", (int)getpid(),
+	    (unsigned long long)now.tv_sec * 1000000 + now.tv_nsec / 1000);
+	if (getpeername(STDIN_FILENO, (struct sockaddr *)&sin, &len) == 0 &&
+	    sin.sin_family == AF_INET)
+		(void)snprintf(client, sizeof(client), "%s:%u",
+		    inet_ntoa(sin.sin_addr), ntohs(sin.sin_port));
+	else
+		(void)snprintf(client, sizeof(client), "-");
+}
+
+/* "2026-11-22T07:30:26.465736Z", the date and time formatted once a second. */
+static const char *
+rfc3339(const struct timespec *ts)
+{
+	static char	buf[32];
+	static time_t	sec = -1;
+	struct tm	tm;
+
+	if (ts->tv_sec != sec) {
+		sec = ts->tv_sec;
+		(void)strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S",
+		    gmtime_r(&sec, &tm));
+	}
+	(void)snprintf(buf + 19, sizeof(buf) - 19, ".%06dZ",
+	    (int)(ts->tv_nsec / 1000) % 1000000);
+	return buf;
+}
+
 /* Adds the record of one request to the burst's lines. */
 static void
 record(void)
@@ -66,11 +112,21 @@ record(void)
 	int		n;
 
 	(void)clock_gettime(CLOCK_REALTIME, &ts);
-	n = snprintf(lines + lines_len, sizeof(lines) - lines_len,
-	    "{\"ts\":%lld.%06ld,\"event\":\"request\",\"pid\":%d,"
-	    "\"seq\":%u,\"method\":\"GET\",\"status\":200,\"bytes\":%d}\n",
-	    (long long)ts.tv_sec, ts.tv_nsec / 1000, (int)getpid(), ++seq,
-	    REF_BODY_LEN);
+	if (full)
+		n = snprintf(lines + lines_len, sizeof(lines) - lines_len,
+		    "{\"ts\":\"%s\",\"event\":\"request\",\"pid\":%d,"
+		    "\"conn\":\"%s\",\"seq\":%u,\"client\":\"%s\","
+		    "\"method\":\"GET\",\"target\":\"/index.html\","
+		    "\"version\":\"HTTP/1.1\",\"status\":200,\"bytes\":%d,"
+		    "\"bytes_in\":0,\"type\":\"text/html; charset=utf-8\","
+		    "\"dur_us\":1}\n", rfc3339(&ts), (int)getpid(), conn_id,
+		    ++seq, client, REF_BODY_LEN);
+	else
+		n = snprintf(lines + lines_len, sizeof(lines) - lines_len,
+		    "{\"ts\":%lld.%06ld,\"event\":\"request\",\"pid\":%d,"
+		    "\"seq\":%u,\"method\":\"GET\",\"status\":200,"
+		    "\"bytes\":%d}\n", (long long)ts.tv_sec,
+		    ts.tv_nsec / 1000, (int)getpid(), ++seq, REF_BODY_LEN);
 	/* A cut record is dropped rather than written torn. */
 	if (n > 0 && (size_t)n < sizeof(lines) - lines_len)
 		lines_len += (size_t)n;
@@ -123,14 +179,20 @@ main(int argc, char *argv[])
 	ssize_t		 n;
 	int		 ch, niov, closing = 0;
 
-	while ((ch = getopt(argc, argv, "s:")) != -1) {
-		if (ch != 's') {
-			(void)fprintf(stderr, "usage: refhandler [-s file]\n");
+	while ((ch = getopt(argc, argv, "fs:")) != -1) {
+		if (ch == 'f')
+			full = 1;
+		else if (ch == 's')
+			stats_fd = open(optarg, O_WRONLY | O_APPEND | O_CREAT |
+			    O_CLOEXEC, 0644);
+		else {
+			(void)fprintf(stderr,
+			    "usage: refhandler [-f] [-s file]\n");
 			return 100;
 		}
-		stats_fd = open(optarg, O_WRONLY | O_APPEND | O_CREAT |
-		    O_CLOEXEC, 0644);
 	}
+	if (full && stats_fd >= 0)
+		identify();
 	memcpy(response, REF_HEAD, sizeof(REF_HEAD) - 1);
 	memset(response + sizeof(REF_HEAD) - 1, 'x', REF_BODY_LEN);
 
