@@ -40,7 +40,7 @@ static int	 stats_fd = -1;
 static int	 full;		/* -f: records like stdhttpd's */
 static unsigned	 seq;
 static char	 conn_id[32];
-static char	 client[INET6_ADDRSTRLEN + 8];
+static char	 client[INET_ADDRSTRLEN + sizeof(":65535")];
 
 /*
  * Whether the head [p, p + len) has a field "Connection: close", with any
@@ -86,11 +86,11 @@ identify(void)
 		(void)snprintf(client, sizeof(client), "-");
 }
 
-/* "2026-11-22T07:30:26.465736Z", the date and time formatted once a second. */
+/* "2026-11-22T07:30:26.465736Z": the date and time formatted once a second. */
 static const char *
 rfc3339(const struct timespec *ts)
 {
-	static char	buf[32];
+	static char	buf[40];
 	static time_t	sec = -1;
 	struct tm	tm;
 
@@ -100,7 +100,7 @@ rfc3339(const struct timespec *ts)
 		    gmtime_r(&sec, &tm));
 	}
 	(void)snprintf(buf + 19, sizeof(buf) - 19, ".%06dZ",
-	    (int)(ts->tv_nsec / 1000) % 1000000);
+	    (int)(ts->tv_nsec / 1000));
 	return buf;
 }
 
