@@ -1,9 +1,10 @@
 /*
  * admin.h - the types, limits and prototypes of stdhttpd-admin's modules.
  *
- * aggregate.c follows the stats file and keeps the counters, admincmd.c turns
- * a client's bytes into answers, listen.c finds the listening socket.  The
- * first two do no socket I/O, so unit tests and fuzzers drive them directly.
+ * follow.c follows the stats file, statsline.c reads a record line,
+ * aggregate.c keeps the counters, admincmd.c turns a client's bytes into
+ * answers, listen.c finds the listening socket.  All but the last do no
+ * socket I/O, so unit tests and fuzzers drive them directly.
  */
 #ifndef STDHTTPD_ADMIN_H
 #define STDHTTPD_ADMIN_H
@@ -127,12 +128,41 @@ struct agg {
 	void	       *alive_arg;
 };
 
+/* statsline.c */
+#define US_PER_SEC	1000000LL
+
+/* A string value: the raw bytes between the quotes, escapes undone later. */
+struct str {
+	const char	*p;
+	size_t		 len;
+	int		 esc;
+};
+
+/* The fields of a record the admin uses; seen says which were there. */
+#define REC_TS		0x0001
+#define REC_EVENT	0x0002
+#define REC_PID		0x0004
+#define REC_CONN	0x0008
+#define REC_METHOD	0x0010
+#define REC_STATUS	0x0020
+#define REC_BYTES	0x0040
+#define REC_BYTES_IN	0x0080
+#define REC_TYPE	0x0100
+#define REC_DUR		0x0200
+struct rec {
+	unsigned	seen;
+	struct str	ts, event, conn, method, type;
+	uint64_t	pid, status, bytes, bytes_in, dur;
+};
+
+int	 statsline_scan(const char *, size_t, struct rec *);
+int	 statsline_unescape(const struct str *, char *, size_t, size_t *);
+int	 statsline_time(const char *, size_t, int64_t *);
+
 /* aggregate.c */
 struct agg *agg_new(const char *);
 void	 agg_free(struct agg *);
 int	 agg_line(struct agg *, const char *, size_t);
-int	 agg_feed(struct agg *, const char *, size_t);
-int	 agg_follow(struct agg *);
 uint64_t agg_connected(struct agg *);
 uint64_t agg_percentile(const struct agg_timer *, unsigned);
 extern const char *const agg_method_names[AGG_NMETHODS];
@@ -140,6 +170,10 @@ extern const double agg_prom_bounds[AGG_PROM_BUCKETS];
 int	 agg_pid_alive(pid_t, int64_t, void *);
 int	 agg_checkpoint_save(const struct agg *, const char *);
 int	 agg_checkpoint_load(struct agg *, const char *);
+
+/* follow.c */
+int	 agg_follow(struct agg *);
+int	 agg_feed(struct agg *, const char *, size_t);
 
 /* admincmd.c */
 #define ADMIN_LINE_MAX		1024	/* a longer command line: error, close */

@@ -1,12 +1,12 @@
 /*
- * aggregate.c - follows the stats file and keeps stdhttpd-admin's counters.
+ * aggregate.c - keeps stdhttpd-admin's counters.
  *
- * It reads the JSON Lines the handlers append, from the last offset on, with a
- * scanner made for this one flat format (a generic JSON parser per line is
- * several times slower), survives truncation and rotation, and counts a torn
- * or invalid line as bad instead of failing.  It never logs and never writes
- * to the stats file; the checkpoint beside it lets a restart skip what it has
- * already read.
+ * Each record line (read by follow.c, scanned by statsline.c) is counted
+ * by its event: requests by method, status, media type and duration, and
+ * the connections open now, which a handler killed before its close record
+ * does not keep open forever.  A torn or invalid line counts as bad instead
+ * of failing.  The counters are plain data, so a checkpoint beside the
+ * stats file is them written out, and lets a restart skip what was read.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -29,20 +29,6 @@
 #define AGG_CKPT_MAGIC	"stdhttpd-admin checkpoint 1\n"
 #define AGG_CKPT_TAIL	256	/* bytes before the offset that must match */
 
-#define US_PER_SEC	1000000LL
-
-/* Seen-field bits of a record. */
-#define F_TS		0x0001
-#define F_EVENT		0x0002
-#define F_PID		0x0004
-#define F_CONN		0x0008
-#define F_METHOD	0x0010
-#define F_STATUS	0x0020
-#define F_BYTES		0x0040
-#define F_BYTES_IN	0x0080
-#define F_TYPE		0x0100
-#define F_DUR		0x0200
-
 const char *const agg_method_names[AGG_NMETHODS] = {
 	"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "TRACE", "CONNECT",
 	"PATCH", "OTHER",
@@ -58,19 +44,6 @@ static const uint64_t prom_bounds_us[AGG_PROM_BUCKETS] = {
 	500000, 1000000, 2500000,
 };
 
-/* A string value: the raw bytes between the quotes, escapes undone later. */
-struct str {
-	const char	*p;
-	size_t		 len;
-	int		 esc;
-};
-
-struct rec {
-	unsigned	seen;
-	struct str	ts, event, conn, method, type;
-	uint64_t	pid, status, bytes, bytes_in, dur;
-};
-
 struct ckpt_head {
 	char		magic[sizeof(AGG_CKPT_MAGIC)];
 	uint64_t	size;		/* sizeof(struct agg_counts) */
@@ -80,12 +53,6 @@ struct ckpt_head {
 	uint64_t	tailhash;
 };
 
-static int	scan_string(const char **, const char *, struct str *);
-static int	scan_uint(const char **, const char *, uint64_t *);
-static int	scan_other(const char **, const char *);
-static int	scan_record(const char *, size_t, struct rec *);
-static int	unescape(const struct str *, char *, size_t, size_t *);
-static int	parse_ts(const char *, size_t, int64_t *);
 static int	method_index(const struct str *);
 static unsigned	hist_index(uint64_t);
 static uint64_t	hist_upper(unsigned);
@@ -97,352 +64,9 @@ static void	conn_rebuild(struct agg_counts *);
 static void	conn_open(struct agg *, const char *, size_t, pid_t, int64_t);
 static void	conn_close(struct agg_counts *, const char *, size_t);
 static int	apply(struct agg *, const struct rec *);
-static void	take_lines(struct agg *, struct agg_src *, size_t);
-static int64_t	read_to_eof(struct agg *, struct agg_src *);
-static void	src_reset(struct agg_src *);
-static int	open_path(struct agg *);
-static void	old_retire(struct agg *, int);
-static int64_t	mono_sec(void);
 static uint64_t	fnv(uint64_t, const char *, size_t);
 static int	tail_hash(int, uint64_t, uint64_t *);
 static int	read_file(const char *, char *, size_t, size_t *);
-
-/*
- * Scans a JSON string starting at the opening quote and validates it
- * (RFC 8259 section 7: no raw control characters, only the defined escapes).
- */
-static int
-scan_string(const char **pp, const char *end, struct str *ret)
-{
-	const unsigned char *p = (const unsigned char *)*pp + 1;
-	const unsigned char *e = (const unsigned char *)end;
-	const unsigned char *start = p;
-	int esc = 0, i;
-
-	for (;;) {
-		while (p < e && *p != '"' && *p != '\\' && *p >= 0x20)
-			p++;
-		if (p >= e || *p < 0x20)
-			return -1;
-		if (*p == '"')
-			break;
-		esc = 1;
-		if (++p >= e)
-			return -1;
-		switch (*p) {
-		case '"': case '\\': case '/': case 'b': case 'f':
-		case 'n': case 'r': case 't':
-			p++;
-			break;
-		case 'u':
-			if (e - p < 5)
-				return -1;
-			for (i = 1; i <= 4; i++)
-				if (util_hex(p[i]) < 0)
-					return -1;
-			p += 5;
-			break;
-		default:
-			return -1;
-		}
-	}
-	ret->p = (const char *)start;
-	ret->len = (size_t)(p - start);
-	ret->esc = esc;
-	*pp = (const char *)p + 1;
-	return 0;
-}
-
-/* A non-negative integer without sign, fraction or exponent. */
-static int
-scan_uint(const char **pp, const char *end, uint64_t *ret)
-{
-	const char *p = *pp;
-	uint64_t v = 0;
-
-	if (p >= end || *p < '0' || *p > '9')
-		return -1;
-	if (*p == '0' && p + 1 < end && p[1] >= '0' && p[1] <= '9')
-		return -1;
-	for (; p < end && *p >= '0' && *p <= '9'; p++) {
-		if (v > (UINT64_MAX - 9) / 10)
-			return -1;
-		v = v * 10 + (uint64_t)(*p - '0');
-	}
-	if (p < end && (*p == '.' || *p == 'e' || *p == 'E'))
-		return -1;
-	*ret = v;
-	*pp = p;
-	return 0;
-}
-
-/* Skips a scalar value of a key this program does not use. */
-static int
-scan_other(const char **pp, const char *end)
-{
-	const char *p = *pp;
-	struct str s;
-	size_t n;
-
-	if (*p == '"') {
-		if (scan_string(&p, end, &s) == -1)
-			return -1;
-	} else if (*p == '-' || (*p >= '0' && *p <= '9')) {
-		if (*p == '-')
-			p++;
-		if (p >= end || *p < '0' || *p > '9')
-			return -1;
-		while (p < end && ((*p >= '0' && *p <= '9') || *p == '.' ||
-		    *p == 'e' || *p == 'E' || *p == '+' || *p == '-'))
-			p++;
-	} else {
-		n = (size_t)(end - p);
-		if (n >= 4 && memcmp(p, "true", 4) == 0)
-			p += 4;
-		else if (n >= 5 && memcmp(p, "false", 5) == 0)
-			p += 5;
-		else if (n >= 4 && memcmp(p, "null", 4) == 0)
-			p += 4;
-		else
-			return -1;	/* records are flat: no arrays, objects */
-	}
-	*pp = p;
-	return 0;
-}
-
-#define SKIP_WS(p, end)	while ((p) < (end) && (*(p) == ' ' || *(p) == '\t' || \
-			    *(p) == '\r')) (p)++
-
-#define KEY_IS(k, lit)	((k).len == sizeof(lit) - 1 && !(k).esc && \
-			    memcmp((k).p, (lit), sizeof(lit) - 1) == 0)
-
-/* One line (without its newline) into *ret; -1 when it is not a record. */
-static int
-scan_record(const char *line, size_t len, struct rec *ret)
-{
-	const char *p = line, *end = line + len;
-	struct str key, *sv;
-	uint64_t *nv;
-	unsigned bit;
-
-	memset(ret, 0, sizeof(*ret));
-	SKIP_WS(p, end);
-	if (p >= end || *p++ != '{')
-		return -1;
-	SKIP_WS(p, end);
-	if (p < end && *p == '}') {
-		p++;
-		goto tail;
-	}
-	for (;;) {
-		if (p >= end || *p != '"' || scan_string(&p, end, &key) == -1)
-			return -1;
-		SKIP_WS(p, end);
-		if (p >= end || *p++ != ':')
-			return -1;
-		SKIP_WS(p, end);
-		if (p >= end)
-			return -1;
-
-		sv = NULL;
-		nv = NULL;
-		bit = 0;
-		switch (key.len) {
-		case 2:
-			if (KEY_IS(key, "ts"))
-				sv = &ret->ts, bit = F_TS;
-			break;
-		case 3:
-			if (KEY_IS(key, "pid"))
-				nv = &ret->pid, bit = F_PID;
-			break;
-		case 4:
-			if (KEY_IS(key, "conn"))
-				sv = &ret->conn, bit = F_CONN;
-			else if (KEY_IS(key, "type"))
-				sv = &ret->type, bit = F_TYPE;
-			break;
-		case 5:
-			if (KEY_IS(key, "event"))
-				sv = &ret->event, bit = F_EVENT;
-			else if (KEY_IS(key, "bytes"))
-				nv = &ret->bytes, bit = F_BYTES;
-			break;
-		case 6:
-			if (KEY_IS(key, "method"))
-				sv = &ret->method, bit = F_METHOD;
-			else if (KEY_IS(key, "status"))
-				nv = &ret->status, bit = F_STATUS;
-			else if (KEY_IS(key, "dur_us"))
-				nv = &ret->dur, bit = F_DUR;
-			break;
-		case 8:
-			if (KEY_IS(key, "bytes_in"))
-				nv = &ret->bytes_in, bit = F_BYTES_IN;
-			break;
-		}
-		if (sv != NULL) {
-			if (*p != '"' || scan_string(&p, end, sv) == -1)
-				return -1;
-		} else if (nv != NULL) {
-			if (scan_uint(&p, end, nv) == -1)
-				return -1;
-		} else if (scan_other(&p, end) == -1)
-			return -1;
-		ret->seen |= bit;
-
-		SKIP_WS(p, end);
-		if (p >= end)
-			return -1;
-		if (*p == '}') {
-			p++;
-			break;
-		}
-		if (*p++ != ',')
-			return -1;
-		SKIP_WS(p, end);
-	}
-tail:
-	SKIP_WS(p, end);
-	return p == end ? 0 : -1;
-}
-
-/*
- * Undoes the escapes of a validated string into out (UTF-8 for \u, with
- * surrogate pairs joined).  -1 when it does not fit or a surrogate is lone.
- */
-static int
-unescape(const struct str *s, char *out, size_t cap, size_t *ret_len)
-{
-	const char *p, *end;
-	size_t n = 0;
-	uint32_t cp, lo;
-	char c;
-
-	/* An absent field is an empty string with no pointer at all:
-	 * neither memcpy nor arithmetic may touch it. */
-	if (s->len == 0) {
-		*ret_len = 0;
-		return 0;
-	}
-	p = s->p;
-	end = s->p + s->len;
-	if (!s->esc) {
-		if (s->len > cap)
-			return -1;
-		memcpy(out, s->p, s->len);
-		*ret_len = s->len;
-		return 0;
-	}
-	while (p < end) {
-		if (*p != '\\') {
-			if (n >= cap)
-				return -1;
-			out[n++] = *p++;
-			continue;
-		}
-		p++;
-		c = *p++;
-		if (c != 'u') {
-			switch (c) {
-			case 'b': c = '\b'; break;
-			case 'f': c = '\f'; break;
-			case 'n': c = '\n'; break;
-			case 'r': c = '\r'; break;
-			case 't': c = '\t'; break;
-			default: break;	/* '"', '\\', '/' stand for themselves */
-			}
-			if (n >= cap)
-				return -1;
-			out[n++] = c;
-			continue;
-		}
-		cp = (uint32_t)(util_hex(p[0]) << 12 | util_hex(p[1]) << 8 |
-		    util_hex(p[2]) << 4 | util_hex(p[3]));
-		p += 4;
-		if (cp >= 0xdc00 && cp <= 0xdfff)
-			return -1;
-		if (cp >= 0xd800 && cp <= 0xdbff) {
-			if (end - p < 6 || p[0] != '\\' || p[1] != 'u')
-				return -1;
-			lo = (uint32_t)(util_hex(p[2]) << 12 | util_hex(p[3]) << 8 |
-			    util_hex(p[4]) << 4 | util_hex(p[5]));
-			if (lo < 0xdc00 || lo > 0xdfff)
-				return -1;
-			p += 6;
-			cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-		}
-		if (cap - n < 4)
-			return -1;
-		if (cp < 0x80)
-			out[n++] = (char)cp;
-		else if (cp < 0x800) {
-			out[n++] = (char)(0xc0 | cp >> 6);
-			out[n++] = (char)(0x80 | (cp & 0x3f));
-		} else if (cp < 0x10000) {
-			out[n++] = (char)(0xe0 | cp >> 12);
-			out[n++] = (char)(0x80 | (cp >> 6 & 0x3f));
-			out[n++] = (char)(0x80 | (cp & 0x3f));
-		} else {
-			out[n++] = (char)(0xf0 | cp >> 18);
-			out[n++] = (char)(0x80 | (cp >> 12 & 0x3f));
-			out[n++] = (char)(0x80 | (cp >> 6 & 0x3f));
-			out[n++] = (char)(0x80 | (cp & 0x3f));
-		}
-	}
-	*ret_len = n;
-	return 0;
-}
-
-/* "2026-11-21T22:23:02.123456Z" (any number of fraction digits) to Unix us. */
-static int
-parse_ts(const char *s, size_t len, int64_t *ret)
-{
-	static const char shape[] = "dddd-dd-ddTdd:dd:dd";
-	int64_t y, mo, d, h, mi, sec, days, us = 0, scale = 100000;
-	size_t i;
-
-	if (len < sizeof(shape) || s[len - 1] != 'Z')
-		return -1;
-	for (i = 0; i < sizeof(shape) - 1; i++)
-		if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') :
-		    s[i] != shape[i])
-			return -1;
-#define D2(i)	((s[i] - '0') * 10 + (s[(i) + 1] - '0'))
-	y = D2(0) * 100 + D2(2);
-	mo = D2(5);
-	d = D2(8);
-	h = D2(11);
-	mi = D2(14);
-	sec = D2(17);
-#undef D2
-	i = sizeof(shape) - 1;
-	if (i < len - 1) {
-		if (s[i++] != '.' || i == len - 1)
-			return -1;
-		for (; i < len - 1; i++) {
-			if (s[i] < '0' || s[i] > '9')
-				return -1;
-			us += (s[i] - '0') * scale;
-			scale /= 10;
-		}
-	}
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
-	    sec > 60)
-		return -1;
-	/* Days from civil, H. Hinnant's algorithm. */
-	y -= mo <= 2;
-	{
-		int64_t era = y / 400, yoe = y - era * 400;
-		int64_t doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-		int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-
-		days = era * 146097 + doe - 719468;
-	}
-	*ret = ((days * 24 + h) * 60 + mi) * 60 * US_PER_SEC +
-	    sec * US_PER_SEC + us;
-	return 0;
-}
 
 static int
 method_index(const struct str *m)
@@ -450,7 +74,7 @@ method_index(const struct str *m)
 	char buf[8];
 	size_t len, i;
 
-	if (unescape(m, buf, sizeof(buf), &len) == -1)
+	if (statsline_unescape(m, buf, sizeof(buf), &len) == -1)
 		return AGG_METHOD_OTHER;
 	for (i = 0; i < AGG_METHOD_OTHER; i++)
 		if (strlen(agg_method_names[i]) == len &&
@@ -533,7 +157,7 @@ count_type(struct agg_counts *c, const struct str *type)
 	char buf[AGG_TYPE_LEN];
 	size_t len, i, b, e;
 
-	if (unescape(type, buf, sizeof(buf), &len) == -1) {
+	if (statsline_unescape(type, buf, sizeof(buf), &len) == -1) {
 		c->type_other++;
 		return;
 	}
@@ -680,16 +304,16 @@ apply(struct agg *a, const struct rec *r)
 	int64_t us;
 	int m;
 
-	if ((r->seen & (F_EVENT | F_TS)) != (F_EVENT | F_TS) ||
-	    unescape(&r->event, ev, sizeof(ev), &evlen) == -1 ||
+	if ((r->seen & (REC_EVENT | REC_TS)) != (REC_EVENT | REC_TS) ||
+	    statsline_unescape(&r->event, ev, sizeof(ev), &evlen) == -1 ||
 	    r->ts.len >= AGG_TS_LEN || r->ts.esc)
 		return -1;
-	if ((r->seen & F_CONN) &&
-	    unescape(&r->conn, conn, sizeof(conn), &connlen) == -1)
+	if ((r->seen & REC_CONN) &&
+	    statsline_unescape(&r->conn, conn, sizeof(conn), &connlen) == -1)
 		return -1;
 
 	if (evlen == 7 && memcmp(ev, "request", 7) == 0) {
-		if ((r->seen & (F_METHOD | F_STATUS)) != (F_METHOD | F_STATUS) ||
+		if ((r->seen & (REC_METHOD | REC_STATUS)) != (REC_METHOD | REC_STATUS) ||
 		    r->status < AGG_STATUS_MIN || r->status > AGG_STATUS_MAX)
 			return -1;
 		m = method_index(&r->method);
@@ -710,14 +334,14 @@ apply(struct agg *a, const struct rec *r)
 			count_type(c, &r->type);
 		}
 	} else if (evlen == 4 && memcmp(ev, "open", 4) == 0) {
-		if ((r->seen & (F_PID | F_CONN)) != (F_PID | F_CONN) ||
+		if ((r->seen & (REC_PID | REC_CONN)) != (REC_PID | REC_CONN) ||
 		    r->pid == 0 || r->pid > INT32_MAX ||
-		    parse_ts(r->ts.p, r->ts.len, &us) == -1)
+		    statsline_time(r->ts.p, r->ts.len, &us) == -1)
 			return -1;
 		c->opens++;
 		conn_open(a, conn, connlen, (pid_t)r->pid, us);
 	} else if (evlen == 5 && memcmp(ev, "close", 5) == 0) {
-		if (!(r->seen & F_CONN))
+		if (!(r->seen & REC_CONN))
 			return -1;
 		c->closes++;
 		conn_close(c, conn, connlen);
@@ -747,250 +371,14 @@ agg_line(struct agg *a, const char *line, size_t len)
 	struct rec r;
 	const char *p;
 
-	if (scan_record(line, len, &r) == 0 && apply(a, &r) == 0)
+	if (statsline_scan(line, len, &r) == 0 && apply(a, &r) == 0)
 		return 0;
 	a->c.bad++;
 	if (len > 1 && (p = memmem(line + 1, len - 1, start,
 	    sizeof(start) - 1)) != NULL &&
-	    scan_record(p, len - (size_t)(p - line), &r) == 0)
+	    statsline_scan(p, len - (size_t)(p - line), &r) == 0)
 		(void)apply(a, &r);
 	return -1;
-}
-
-/* Counts the whole lines among the n new bytes at src->buf + have. */
-static void
-take_lines(struct agg *a, struct agg_src *src, size_t n)
-{
-	char *p = src->buf, *end = src->buf + src->have + n, *nl;
-
-	while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-		if (src->skipping)
-			src->skipping = 0;
-		else
-			(void)agg_line(a, p, (size_t)(nl - p));
-		src->offset += (uint64_t)(nl + 1 - p);
-		p = nl + 1;
-	}
-	src->have = (size_t)(end - p);
-	if (src->have > AGG_LINE_MAX || (src->skipping && src->have > 0)) {
-		if (!src->skipping)
-			a->c.bad++;
-		src->skipping = 1;
-		src->offset += src->have;
-		src->have = 0;
-		return;
-	}
-	memmove(src->buf, p, src->have);
-}
-
-/*
- * Feeds bytes as if appended to the file: whole lines are counted, a partial
- * last line waits for the rest.  For tests and fuzzers.  Returns 0.
- */
-int
-agg_feed(struct agg *a, const char *data, size_t len)
-{
-	size_t n;
-
-	while (len > 0) {
-		n = len < AGG_READ_SIZE ? len : AGG_READ_SIZE;
-		memcpy(a->cur.buf + a->cur.have, data, n);
-		take_lines(a, &a->cur, n);
-		data += n;
-		len -= n;
-	}
-	return 0;
-}
-
-/* Reads src to its end; returns how many bytes, or -1 with errno. */
-static int64_t
-read_to_eof(struct agg *a, struct agg_src *src)
-{
-	int64_t total = 0;
-	ssize_t n;
-
-	for (;;) {
-		n = pread(src->fd, src->buf + src->have, AGG_READ_SIZE,
-		    (off_t)(src->offset + src->have));
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			return -1;
-		if (n == 0)
-			return total;
-		total += n;
-		take_lines(a, src, (size_t)n);
-	}
-}
-
-static void
-src_reset(struct agg_src *src)
-{
-	src->offset = 0;
-	src->have = 0;
-	src->skipping = 0;
-}
-
-/* Opens name as the current file, to be read from its start. */
-static int
-open_as_current(struct agg *a, const char *name)
-{
-	struct stat st;
-
-	if ((a->cur.fd = open(name, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	if (fstat(a->cur.fd, &st) == -1) {
-		(void)close(a->cur.fd);
-		a->cur.fd = -1;
-		return -1;
-	}
-	a->cur.dev = st.st_dev;
-	a->cur.ino = st.st_ino;
-	src_reset(&a->cur);
-	return 0;
-}
-
-static int
-open_path(struct agg *a)
-{
-	return open_as_current(a, a->path);
-}
-
-/* Stops following rotated file i; a torn last line in it is bad. */
-static void
-old_retire(struct agg *a, int i)
-{
-	if (a->old[i].fd == -1)
-		return;
-	if (a->old[i].have > 0 && !a->old[i].skipping)
-		a->c.bad++;
-	(void)close(a->old[i].fd);
-	a->old[i].fd = -1;
-	src_reset(&a->old[i]);
-}
-
-/*
- * Makes the current file the newest rotated one.  The oldest rotated file
- * gives up its place when all are taken.  Buffers are swapped, not copied.
- */
-static void
-old_push(struct agg *a)
-{
-	struct agg_src	spare;
-	int		i;
-
-	old_retire(a, AGG_OLD_MAX - 1);
-	spare = a->old[AGG_OLD_MAX - 1];
-	for (i = AGG_OLD_MAX - 1; i > 0; i--) {
-		a->old[i] = a->old[i - 1];
-		a->old_active[i] = a->old_active[i - 1];
-	}
-	a->old[0] = a->cur;
-	a->old_active[0] = mono_sec();
-	a->cur = spare;
-	a->cur.fd = -1;
-	src_reset(&a->cur);
-}
-
-static int64_t
-mono_sec(void)
-{
-	struct timespec ts;
-
-	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec;
-}
-
-/*
- * Two rotations between two looks at the path (logrotate renames PATH.1 to
- * PATH.2 and PATH to PATH.1) leave a file that was never opened here as
- * PATH.1.  Any file there that is not followed already is read from its
- * start as one more rotated file; every file that was followed is known by
- * its inode, so nothing is counted twice.
- */
-static void
-missed_rotation(struct agg *a)
-{
-	char		name[PATH_MAX + 2];
-	struct stat	st;
-	int		i, n;
-
-	n = snprintf(name, sizeof(name), "%s.1", a->path);
-	if (n < 0 || (size_t)n >= sizeof(name) || stat(name, &st) == -1 ||
-	    !S_ISREG(st.st_mode))
-		return;
-	for (i = 0; i < AGG_OLD_MAX; i++)
-		if (a->old[i].fd != -1 && a->old[i].dev == st.st_dev &&
-		    a->old[i].ino == st.st_ino)
-			return;
-	if (open_as_current(a, name) == -1)
-		return;
-	old_push(a);
-	a->rotations++;
-	if (read_to_eof(a, &a->old[0]) > 0)
-		a->old_active[0] = mono_sec();
-}
-
-/*
- * Reads what was appended to the stats file since the last call.  When the
- * file shrank below the offset (truncated) it starts again from its
- * beginning.  When the path names another file (rotated) it continues with
- * the new one but keeps reading the old one until it has been quiet for
- * AGG_OLD_QUIET_SEC, since a handler appends to the file it opened when its
- * connection began.  A missing file is not an error: it may not have been
- * written yet.  Returns 0, or -1 with errno when reading failed.
- */
-int
-agg_follow(struct agg *a)
-{
-	struct stat st;
-	int64_t n;
-	int i;
-
-	for (i = 0; i < AGG_OLD_MAX; i++) {
-		if (a->old[i].fd == -1)
-			continue;
-		if ((n = read_to_eof(a, &a->old[i])) > 0)
-			a->old_active[i] = mono_sec();
-		/* While the path is gone the newest rotated file stays
-		 * open: missed_rotation() tells it by its inode. */
-		if (n == -1 || (mono_sec() - a->old_active[i] >=
-		    AGG_OLD_QUIET_SEC && !(a->path_gone && i == 0)))
-			old_retire(a, i);
-	}
-	if (a->cur.fd == -1) {
-		/* The path went missing at a rotation; a file that appeared
-		 * there since may have been rotated away in its turn. */
-		if (a->path_gone && stat(a->path, &st) == 0) {
-			missed_rotation(a);
-			a->path_gone = 0;
-		}
-		if (open_path(a) == -1)
-			return errno == ENOENT ? 0 : -1;
-	}
-	if (read_to_eof(a, &a->cur) == -1)
-		return -1;
-	if (fstat(a->cur.fd, &st) == 0 &&
-	    (uint64_t)st.st_size < a->cur.offset) {
-		a->truncations++;
-		src_reset(&a->cur);
-		if (read_to_eof(a, &a->cur) == -1)
-			return -1;
-	}
-	if (stat(a->path, &st) == 0 && st.st_dev == a->cur.dev &&
-	    st.st_ino == a->cur.ino)
-		return 0;
-	/* Rotated, or removed: the current file becomes the old one. */
-	if (read_to_eof(a, &a->cur) == -1)
-		return -1;
-	old_push(a);
-	a->rotations++;
-	missed_rotation(a);
-	if (open_path(a) == -1) {
-		a->path_gone = errno == ENOENT;
-		return a->path_gone ? 0 : -1;
-	}
-	return read_to_eof(a, &a->cur) == -1 ? -1 : 0;
 }
 
 /*
