@@ -5,7 +5,8 @@
  * Commands to the same host and port share one persistent connection and are
  * pipelined up to a depth; responses are matched to requests in order.  When
  * the server closes early, unanswered idempotent requests are sent once more
- * on a new connection.  Response framing is parse.c's, shared with stdhttpd.
+ * on a new connection.  Response framing is parse.c's and chunked.c's, shared
+ * with stdhttpd.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>

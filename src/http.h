@@ -2,8 +2,9 @@
  * http.h - the types, limits and prototypes shared by stdhttpd's modules.
  *
  * Prototypes are grouped by the file that defines them.  The pure modules
- * (parse, file_resolve, mime, config, util) do no I/O on the request path and
- * never log: they return 0, -1 with errno, or the HTTP status to answer with.
+ * (parse, chunked, conditional, file_resolve, mime, config, util) do no I/O
+ * on the request path and never log: they return 0, -1 with errno, or the
+ * HTTP status to answer with.
  */
 #ifndef STDHTTPD_HTTP_H
 #define STDHTTPD_HTTP_H
@@ -165,14 +166,21 @@ int	 parse_response(const char *, size_t, int, struct response *,
 	    size_t *);
 const struct span *parse_header(const struct header *, size_t, const char *);
 int	 parse_has_token(struct span, const char *);
+
+/* chunked.c */
 void	 chunked_init(struct chunked *);
 int	 chunked_decode(struct chunked *, char *, size_t, size_t *, size_t *);
+
+/* conditional.c */
 int	 range_parse(struct span, uint64_t, uint64_t *, uint64_t *);
 int	 etag_match(struct span, struct span, int);
 
 /* util.c */
 int	 span_eq(struct span, const char *);
 int	 span_eq_ci(struct span, const char *);
+struct span span_trim(struct span);
+int	 util_isdigit(int);
+int	 util_is_field_char(unsigned char);
 int	 util_hex(int);
 int	 util_parse_u64(struct span, uint64_t, uint64_t *);
 int	 util_parse_size(const char *, uint64_t *);

@@ -1,11 +1,13 @@
 /*
- * parse.c - the HTTP/1.x parsers: request and response heads, header lists,
- * chunked bodies, Range and If-(None-)Match values.
+ * parse.c - the HTTP/1.x parsers: request and response heads and header
+ * lists, with the body framing a head declares.
  *
  * Everything here is pure: no I/O, no allocation, no logging, no global
  * state, so the same code serves the handler, webclient, the unit tests and
  * the fuzzers.  Parsers return PARSE_OK, PARSE_AGAIN when more bytes are
- * needed, or the HTTP status to answer with (RFC 9110, RFC 9112).
+ * needed, or the HTTP status to answer with (RFC 9110, RFC 9112).  Chunked
+ * bodies are decoded in chunked.c, Range and entity-tag values in
+ * conditional.c.
  */
 
 #include <stddef.h>
@@ -21,52 +23,6 @@
 
 /* "HTTP/1.1 200": the status line up to the reason phrase. */
 #define PARSE_STATUS_LEN	12
-
-/* A chunk size line with its extensions, or one trailer line, less CR LF. */
-#define CHUNKED_MAX_LINE	4096
-
-/* All trailer fields of a chunked body together, less their line ends. */
-#define CHUNKED_MAX_TRAILER	HTTP_MAX_HEADER_BLOCK
-
-/* Hex digits of a chunk size: 16 fill a uint64_t, so it cannot overflow. */
-#define CHUNKED_MAX_DIGITS	16
-
-/*
- * Chunked decoder states (RFC 9112 section 7.1):
- *
- *	state		byte		next
- *	SIZE		HEXDIG		SIZE (at most CHUNKED_MAX_DIGITS)
- *	SIZE		SP HTAB		SIZE_WS		(BWS before ';')
- *	SIZE SIZE_WS	';'		EXT
- *	SIZE SIZE_WS EXT CR		SIZE_LF
- *	EXT		other		EXT		(ignored, bounded)
- *	SIZE_LF		LF		DATA, or TRAILER if the size was 0
- *	DATA		any		DATA; DATA_CR once the chunk is done
- *	DATA_CR		CR		DATA_LF
- *	DATA_LF		LF		SIZE
- *	TRAILER		CR		END_LF		(the empty line)
- *	TRAILER		other		FIELD
- *	FIELD		CR		FIELD_LF
- *	FIELD_LF	LF		TRAILER
- *	END_LF		LF		DONE: PARSE_OK
- *
- * Anything else is 400 and the decoder stays in ERROR.
- */
-enum {
-	CH_SIZE = 0,	/* chunked_init() zeroes the state */
-	CH_SIZE_WS,
-	CH_EXT,
-	CH_SIZE_LF,
-	CH_DATA,
-	CH_DATA_CR,
-	CH_DATA_LF,
-	CH_TRAILER,
-	CH_FIELD,
-	CH_FIELD_LF,
-	CH_END_LF,
-	CH_DONE,
-	CH_ERROR,
-};
 
 /* The common result of the request and response heads' field checks. */
 struct framing {
@@ -90,19 +46,6 @@ static int
 is_tchar(unsigned char c)
 {
 	return tchars[c];
-}
-
-/* Octets of a field value or reason phrase: HTAB, SP, VCHAR, obs-text. */
-static int
-is_field_char(unsigned char c)
-{
-	return c == '\t' || (c >= 0x20 && c != 0x7f);
-}
-
-static int
-is_digit(unsigned char c)
-{
-	return c >= '0' && c <= '9';
 }
 
 static char
@@ -136,18 +79,6 @@ span_is_prefix(struct span s, const char *lit)
 		if (i == s.len || lower(s.p[i]) != lower(lit[i]))
 			return 0;
 	return 1;
-}
-
-static struct span
-span_trim(struct span s)
-{
-	while (s.len > 0 && (s.p[0] == ' ' || s.p[0] == '\t')) {
-		s.p++;
-		s.len--;
-	}
-	while (s.len > 0 && (s.p[s.len - 1] == ' ' || s.p[s.len - 1] == '\t'))
-		s.len--;
-	return s;
 }
 
 /*
@@ -190,7 +121,7 @@ decimal_parse(struct span s, uint64_t *ret)
 	if (s.len == 0)
 		return -1;
 	for (i = 0; i < s.len; i++) {
-		if (!is_digit((unsigned char)s.p[i]))
+		if (!util_isdigit((unsigned char)s.p[i]))
 			return -1;
 		if (v > (UINT64_MAX - (unsigned)(s.p[i] - '0')) / 10)
 			return -1;
@@ -233,7 +164,7 @@ request_line(const char *p, size_t n, int complete, struct request *req)
 		k = i - version;
 		if (k >= PARSE_VERSION_LEN)
 			return 400;
-		if (proto[k] == 'D' ? !is_digit((unsigned char)p[i]) :
+		if (proto[k] == 'D' ? !util_isdigit((unsigned char)p[i]) :
 		    p[i] != proto[k])
 			return 400;
 	}
@@ -276,7 +207,7 @@ field_line(const char *p, size_t n, int complete, struct header *h)
 	colon = i;
 	/* NUL, bare CR and the other CTLs but HTAB (RFC 9110 section 5.5). */
 	for (i++; i < n; i++)
-		if (!is_field_char((unsigned char)p[i]))
+		if (!util_is_field_char((unsigned char)p[i]))
 			return 400;
 	if (!complete)
 		return PARSE_AGAIN;
@@ -603,14 +534,14 @@ status_line(const char *p, size_t n, int complete, struct response *res)
 	size_t			 i;
 
 	for (i = 0; i < n && i < PARSE_STATUS_LEN; i++)
-		if (proto[i] == 'D' ? !is_digit((unsigned char)p[i]) :
+		if (proto[i] == 'D' ? !util_isdigit((unsigned char)p[i]) :
 		    p[i] != proto[i])
 			return 400;
 	/* An empty reason may come without its SP (RFC 9112 section 4). */
 	if (n > PARSE_STATUS_LEN && p[PARSE_STATUS_LEN] != ' ')
 		return 400;
 	for (i = PARSE_STATUS_LEN + 1; i < n; i++)
-		if (!is_field_char((unsigned char)p[i]))
+		if (!util_is_field_char((unsigned char)p[i]))
 			return 400;
 	if (!complete)
 		return PARSE_AGAIN;
@@ -730,328 +661,5 @@ parse_has_token(struct span list, const char *token)
 	while (list_next(&list, &elem))
 		if (elem.len > 0 && span_is(elem, token))
 			return 1;
-	return 0;
-}
-
-/* chunked_init - prepare *c for the first byte of a chunked body. */
-void
-chunked_init(struct chunked *c)
-{
-	memset(c, 0, sizeof(*c));
-	c->state = CH_SIZE;
-}
-
-/*
- * Counts one more octet of the current size or trailer line against
- * CHUNKED_MAX_LINE (and trailers against CHUNKED_MAX_TRAILER).  Returns 0,
- * or -1 when over.
- */
-static int
-chunked_count(struct chunked *c, int trailer)
-{
-	if (++c->line > CHUNKED_MAX_LINE)
-		return -1;
-	/* remaining is free once the last chunk is read. */
-	if (trailer && ++c->remaining > CHUNKED_MAX_TRAILER)
-		return -1;
-	return 0;
-}
-
-/*
- * chunked_decode - decode the next piece buf[0..len) of a chunked body.
- *
- * The chunk data found in this piece is moved to buf[0..*ret_data) (in
- * place, so buf is modified); extensions and trailer fields are skipped.
- * *ret_used is the number of input octets consumed: len, unless the body
- * ended inside this piece, when what follows is the next request.
- * Returns PARSE_AGAIN with both counts set, PARSE_OK with both set when
- * the last chunk and the trailer section are complete, or 400 for a
- * malformed or oversized size, extension or trailer line, or a chunk not
- * followed by CR LF (then the outputs are not written).  The caller
- * enforces the body size limit from the data counts.
- */
-int
-chunked_decode(struct chunked *c, char *buf, size_t len, size_t *ret_used,
-    size_t *ret_data)
-{
-	size_t		 i = 0, out = 0, n;
-	unsigned char	 ch;
-	int		 d;
-
-	while (i < len && c->state != CH_DONE && c->state != CH_ERROR) {
-		if (c->state == CH_DATA) {
-			n = len - i;
-			if (n > c->remaining)
-				n = (size_t)c->remaining;
-			memmove(buf + out, buf + i, n);
-			out += n;
-			i += n;
-			if ((c->remaining -= n) == 0)
-				c->state = CH_DATA_CR;
-			continue;
-		}
-		ch = (unsigned char)buf[i++];
-		switch (c->state) {
-		case CH_SIZE:
-			if ((d = util_hex(ch)) >= 0) {
-				if (++c->digits > CHUNKED_MAX_DIGITS ||
-				    chunked_count(c, 0) == -1)
-					goto bad;
-				c->remaining = c->remaining << 4 | (unsigned)d;
-				break;
-			}
-			if (c->digits == 0)
-				goto bad;
-			/* FALLTHROUGH */
-		case CH_SIZE_WS:
-			/* BWS before an extension (RFC 9112 section 7.1.1). */
-			if (ch == '\r')
-				c->state = CH_SIZE_LF;
-			else if (chunked_count(c, 0) == -1)
-				goto bad;
-			else if (ch == ' ' || ch == '\t')
-				c->state = CH_SIZE_WS;
-			else if (ch == ';')
-				c->state = CH_EXT;
-			else
-				goto bad;
-			break;
-		case CH_EXT:
-			if (ch == '\r')
-				c->state = CH_SIZE_LF;
-			else if (chunked_count(c, 0) == -1 ||
-			    !is_field_char(ch))
-				goto bad;
-			break;
-		case CH_SIZE_LF:
-			if (ch != '\n')
-				goto bad;
-			c->line = 0;
-			c->digits = 0;
-			c->state = c->remaining > 0 ? CH_DATA : CH_TRAILER;
-			break;
-		case CH_DATA_CR:
-			if (ch != '\r')
-				goto bad;
-			c->state = CH_DATA_LF;
-			break;
-		case CH_DATA_LF:
-			if (ch != '\n')
-				goto bad;
-			c->state = CH_SIZE;
-			break;
-		case CH_TRAILER:
-			if (ch == '\r') {
-				c->state = CH_END_LF;
-				break;
-			}
-			/* A trailer field cannot be folded either. */
-			if (ch == ' ' || ch == '\t')
-				goto bad;
-			c->state = CH_FIELD;
-			/* FALLTHROUGH */
-		case CH_FIELD:
-			if (ch == '\r')
-				c->state = CH_FIELD_LF;
-			else if (chunked_count(c, 1) == -1 ||
-			    !is_field_char(ch))
-				goto bad;
-			break;
-		case CH_FIELD_LF:
-			if (ch != '\n')
-				goto bad;
-			c->line = 0;
-			c->state = CH_TRAILER;
-			break;
-		case CH_END_LF:
-			if (ch != '\n')
-				goto bad;
-			c->state = CH_DONE;
-			break;
-		default:
-			goto bad;
-		}
-	}
-	if (c->state == CH_ERROR)
-		return 400;
-	*ret_used = i;
-	*ret_data = out;
-	return c->state == CH_DONE ? PARSE_OK : PARSE_AGAIN;
-bad:
-	c->state = CH_ERROR;
-	return 400;
-}
-
-/*
- * Bounded decimal for ranges: digits only, saturating at UINT64_MAX, so a
- * 20-digit position is simply past any file.  Returns the digits read.
- */
-static size_t
-range_number(const char *p, size_t n, uint64_t *ret)
-{
-	uint64_t	 v = 0;
-	size_t		 i;
-	unsigned	 d;
-
-	for (i = 0; i < n && is_digit((unsigned char)p[i]); i++) {
-		d = (unsigned)(p[i] - '0');
-		v = v > (UINT64_MAX - d) / 10 ? UINT64_MAX : v * 10 + d;
-	}
-	*ret = v;
-	return i;
-}
-
-/*
- * range_parse - interpret a Range value (RFC 9110 section 14.1.2) for a
- * file of size octets.  Returns PARSE_OK with the inclusive, clamped range
- * in *ret_first and *ret_last; RANGE_UNSATISFIABLE (416) when it starts at
- * or past the end, is an empty suffix, or the file is empty; RANGE_NONE
- * when the header is to be ignored: another unit, bad syntax, first > last,
- * or several ranges (answered with the whole file).
- */
-int
-range_parse(struct span value, uint64_t size, uint64_t *ret_first,
-    uint64_t *ret_last)
-{
-	struct span	 unit, spec;
-	const char	*eq;
-	uint64_t	 first, last = 0, suffix;
-	size_t		 n, i;
-	int		 has_last = 0;
-
-	if (value.p == NULL)
-		return RANGE_NONE;
-	value = span_trim(value);
-	if ((eq = memchr(value.p, '=', value.len)) == NULL)
-		return RANGE_NONE;
-	unit.p = value.p;
-	unit.len = (size_t)(eq - value.p);
-	/* Range units are case-insensitive (RFC 9110 section 14.1). */
-	if (!span_is(unit, "bytes"))
-		return RANGE_NONE;
-	/* OWS around the range, as around any list element. */
-	spec.p = eq + 1;
-	spec.len = value.len - unit.len - 1;
-	spec = span_trim(spec);
-	if (memchr(spec.p, ',', spec.len) != NULL || spec.len == 0)
-		return RANGE_NONE;
-
-	if (spec.p[0] == '-') {
-		/* suffix-range: the last suffix octets */
-		n = range_number(spec.p + 1, spec.len - 1, &suffix);
-		if (n == 0 || n != spec.len - 1)
-			return RANGE_NONE;
-		if (suffix == 0 || size == 0)
-			return RANGE_UNSATISFIABLE;
-		*ret_first = suffix >= size ? 0 : size - suffix;
-		*ret_last = size - 1;
-		return PARSE_OK;
-	}
-	n = range_number(spec.p, spec.len, &first);
-	if (n == 0 || n == spec.len || spec.p[n] != '-')
-		return RANGE_NONE;
-	i = n + 1;
-	if (i < spec.len) {
-		n = range_number(spec.p + i, spec.len - i, &last);
-		if (n != spec.len - i)
-			return RANGE_NONE;
-		has_last = 1;
-		if (first > last)
-			return RANGE_NONE;
-	}
-	if (first >= size)
-		return RANGE_UNSATISFIABLE;
-	*ret_first = first;
-	*ret_last = !has_last || last >= size ? size - 1 : last;
-	return PARSE_OK;
-}
-
-/*
- * Reads one entity-tag at *s (RFC 9110 section 8.8.3): sets *weak and *tag
- * (the opaque-tag, quotes included) and advances *s past it.  Returns 0, or
- * -1 when malformed.
- */
-static int
-etag_next(struct span *s, int *weak, struct span *tag)
-{
-	size_t	 i = 0;
-
-	*weak = 0;
-	if (s->len >= 2 && s->p[0] == 'W' && s->p[1] == '/') {
-		*weak = 1;
-		i = 2;
-	}
-	if (i >= s->len || s->p[i] != '"')
-		return -1;
-	tag->p = s->p + i;
-	for (i++; i < s->len && s->p[i] != '"'; i++) {
-		unsigned char c = (unsigned char)s->p[i];
-
-		/* etagc = %x21 / %x23-7E / obs-text */
-		if (c < 0x21 || c == 0x7f)
-			return -1;
-	}
-	if (i == s->len)
-		return -1;
-	i++;
-	tag->len = (size_t)(s->p + i - tag->p);
-	s->p += i;
-	s->len -= i;
-	return 0;
-}
-
-/*
- * etag_match - does the If-Match / If-None-Match value list match our
- * entity-tag etag (quoted, normally strong)?  "*" matches anything.  weak
- * selects the weak comparison (W/ ignored on both sides, for
- * If-None-Match); otherwise the strong one, where no weak tag matches (for
- * If-Match).  Malformed elements never match.  Returns 1 or 0.
- */
-int
-etag_match(struct span list, struct span etag, int weak)
-{
-	struct span	 own, tag;
-	int		 own_weak = 0, tag_weak;
-
-	if (list.p == NULL || etag.p == NULL)
-		return 0;
-	list = span_trim(list);
-	if (list.len == 1 && list.p[0] == '*')
-		return 1;
-	own = etag;
-	if (etag_next(&own, &own_weak, &tag) == -1 || own.len != 0)
-		return 0;
-	own = tag;
-	if (own_weak && !weak)
-		return 0;
-
-	while (list.len > 0) {
-		if (list.p[0] == ',' || list.p[0] == ' ' || list.p[0] == '\t') {
-			list.p++;
-			list.len--;
-			continue;
-		}
-		if (etag_next(&list, &tag_weak, &tag) == -1) {
-			/* Skip the malformed element up to the next comma. */
-			while (list.len > 0 && list.p[0] != ',') {
-				list.p++;
-				list.len--;
-			}
-			continue;
-		}
-		/* A tag glued to what follows is malformed too. */
-		if (list.len > 0 && list.p[0] != ',' && list.p[0] != ' ' &&
-		    list.p[0] != '\t') {
-			while (list.len > 0 && list.p[0] != ',') {
-				list.p++;
-				list.len--;
-			}
-			continue;
-		}
-		if (tag_weak && !weak)
-			continue;
-		if (tag.len == own.len && memcmp(tag.p, own.p, tag.len) == 0)
-			return 1;
-	}
 	return 0;
 }

@@ -1,8 +1,9 @@
 /*
  * util.c - small pure functions shared by every stdhttpd program: span
- * comparison, bounded number, size and duration parsing, HTTP and RFC 3339
- * dates, and percent-decoding.  Nothing here allocates, logs or depends on
- * the locale, so the functions are safe on the request path and in fuzzers.
+ * comparison and trimming, character classes, bounded number, size and
+ * duration parsing, HTTP and RFC 3339 dates, and percent-decoding.  Nothing
+ * here allocates, logs or depends on the locale, so the functions are safe
+ * on the request path and in fuzzers.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -42,10 +43,22 @@ util_lower(int ch)
 	return ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch;
 }
 
-static int
+/* 1 when ch is an ASCII decimal digit, else 0; no locale is consulted. */
+int
 util_isdigit(int ch)
 {
 	return ch >= '0' && ch <= '9';
+}
+
+/*
+ * 1 when c may stand in a field value or a reason phrase (RFC 9110 section
+ * 5.5, RFC 9112 section 4): HTAB, SP, VCHAR, obs-text; 0 for NUL, CR, LF,
+ * the other CTLs and DEL.
+ */
+int
+util_is_field_char(unsigned char c)
+{
+	return c == '\t' || (c >= 0x20 && c != 0x7f);
 }
 
 /*
@@ -78,6 +91,22 @@ span_eq_ci(struct span s, const char *lit)
 		    util_lower((unsigned char)lit[i]))
 			return 0;
 	return 1;
+}
+
+/*
+ * Returns s without the SP and HTAB at either end (OWS, RFC 9110 section
+ * 5.6.3); the result points into the same buffer and may be empty.
+ */
+struct span
+span_trim(struct span s)
+{
+	while (s.len > 0 && (s.p[0] == ' ' || s.p[0] == '\t')) {
+		s.p++;
+		s.len--;
+	}
+	while (s.len > 0 && (s.p[s.len - 1] == ' ' || s.p[s.len - 1] == '\t'))
+		s.len--;
+	return s;
 }
 
 /*
