@@ -179,8 +179,27 @@ int	 etag_match(struct span, struct span, int);
 int	 span_eq(struct span, const char *);
 int	 span_eq_ci(struct span, const char *);
 struct span span_trim(struct span);
-int	 util_isdigit(int);
-int	 util_is_field_char(unsigned char);
+
+/* Inline: the parsers call these on every byte of a head. */
+
+/* 1 when ch is an ASCII decimal digit, else 0; no locale is consulted. */
+static inline int
+util_isdigit(int ch)
+{
+	return ch >= '0' && ch <= '9';
+}
+
+/*
+ * 1 when c may stand in a field value or a reason phrase (RFC 9110 section
+ * 5.5, RFC 9112 section 4): HTAB, SP, VCHAR, obs-text; 0 for NUL, CR, LF,
+ * the other CTLs and DEL.
+ */
+static inline int
+util_is_field_char(unsigned char c)
+{
+	return c == '\t' || (c >= 0x20 && c != 0x7f);
+}
+
 int	 util_hex(int);
 int	 util_parse_u64(struct span, uint64_t, uint64_t *);
 int	 util_parse_size(const char *, uint64_t *);

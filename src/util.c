@@ -43,24 +43,6 @@ util_lower(int ch)
 	return ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch;
 }
 
-/* 1 when ch is an ASCII decimal digit, else 0; no locale is consulted. */
-int
-util_isdigit(int ch)
-{
-	return ch >= '0' && ch <= '9';
-}
-
-/*
- * 1 when c may stand in a field value or a reason phrase (RFC 9110 section
- * 5.5, RFC 9112 section 4): HTAB, SP, VCHAR, obs-text; 0 for NUL, CR, LF,
- * the other CTLs and DEL.
- */
-int
-util_is_field_char(unsigned char c)
-{
-	return c == '\t' || (c >= 0x20 && c != 0x7f);
-}
-
 /*
  * Returns 1 when s holds exactly the bytes of the NUL-terminated lit,
  * else 0.
