@@ -10,7 +10,9 @@
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -67,6 +69,80 @@ wait_readable(const struct conn *c, int timeout_ms)
 }
 
 /*
+ * Gives the whole pages inside buf[0..len) back to the system; they come
+ * back zeroed when next touched.  For buffers with nothing in them.
+ */
+void
+conn_release_pages(void *buf, size_t len)
+{
+	uintptr_t	page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t	start = ((uintptr_t)buf + page - 1) & ~(page - 1);
+	uintptr_t	end = ((uintptr_t)buf + len) & ~(page - 1);
+
+	if (end > start)
+		(void)madvise((void *)start, end - start, MADV_DONTNEED);
+}
+
+/*
+ * Maps the input and output buffers and the stats records' buffer, in one
+ * mapping apart from the rest of the handler's memory: page-aligned, so
+ * that read_idle() can give their pages back.  Returns 0, or -1 with errno.
+ */
+static int
+map_buffers(struct conn *c)
+{
+	char	*p;
+
+	p = mmap(NULL, CONN_IN_BUF + CONN_OUT_BUF + STATS_BUF,
+	    PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return -1;
+	c->in = p;
+	c->out = p + CONN_IN_BUF;
+	stats_use_buffer(p + CONN_IN_BUF + CONN_OUT_BUF);
+	return 0;
+}
+
+/* Reads what has come into the free end of the input buffer. */
+static ssize_t
+read_in(struct conn *c)
+{
+	ssize_t	n;
+
+	do {
+		n = read(c->in_fd, c->in + c->in_len,
+		    CONN_IN_BUF - c->in_len);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		errno = ETIMEDOUT;
+	return n;
+}
+
+/*
+ * Waits out an idle keep-alive wait.  Its first part is fd 0's receive
+ * timeout, so a busy connection reads without a poll first; a connection
+ * still idle after it gives back the pages of its empty buffers, so that
+ * many idle handlers hold little memory, and polls for the rest.
+ */
+static ssize_t
+read_idle(struct conn *c)
+{
+	ssize_t	n = read_in(c);
+	int	rest = (int)c->cfg->idle_timeout_ms - (int)c->idle_socket_ms;
+
+	if (n >= 0 || errno != ETIMEDOUT || rest <= 0)
+		return n;
+	if (c->in_len == 0)
+		conn_release_pages(c->in, CONN_IN_BUF);
+	if (c->out_len == 0)
+		conn_release_pages(c->out, CONN_OUT_BUF);
+	stats_release();
+	if (wait_readable(c, rest) == -1)
+		return -1;
+	return read_in(c);
+}
+
+/*
  * Flushes pending responses and stats records, then waits up to timeout_ms
  * (or the idle timeout, for CONN_WAIT_IDLE) for input and reads what has
  * come.  Returns the number of bytes added to the input buffer, 0 when the
@@ -89,22 +165,17 @@ conn_fill(struct conn *c, int timeout_ms)
 		(void)respond_flush(c, 0);
 		(void)stats_flush(c);
 	}
-	if (c->in_len == sizeof(c->in))
+	if (c->in_len == CONN_IN_BUF)
 		return 0;
-	/* Between requests on a socket no poll is needed: the socket's
-	 * receive timeout, set once per connection, is the idle timeout. */
-	if (timeout_ms == CONN_WAIT_IDLE) {
-		ready |= c->idle_by_socket;
-		timeout_ms = (int)c->cfg->idle_timeout_ms;
+	if (timeout_ms == CONN_WAIT_IDLE && c->idle_socket_ms > 0 && !ready)
+		n = read_idle(c);
+	else {
+		if (timeout_ms == CONN_WAIT_IDLE)
+			timeout_ms = (int)c->cfg->idle_timeout_ms;
+		if (!ready && wait_readable(c, timeout_ms) == -1)
+			return -1;
+		n = read_in(c);
 	}
-	if (!ready && wait_readable(c, timeout_ms) == -1)
-		return -1;
-	do {
-		n = read(c->in_fd, c->in + c->in_len,
-		    sizeof(c->in) - c->in_len);
-	} while (n < 0 && errno == EINTR);
-	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-		errno = ETIMEDOUT;
 	if (n < 0)
 		return -1;
 	c->in_len += (size_t)n;
@@ -151,7 +222,7 @@ read_head(struct conn *c)
 		if (rc != PARSE_AGAIN)
 			break;
 		compact(c);
-		if (c->in_len == sizeof(c->in))
+		if (c->in_len == CONN_IN_BUF)
 			return 431;
 		n = conn_fill(c, c->in_len == 0 && c->seq > 0 ?
 		    CONN_WAIT_IDLE : (int)(deadline - now_ms()));
@@ -428,7 +499,7 @@ linger(struct conn *c)
 	while (total < CONN_LINGER_BYTES && now_ms() < deadline) {
 		if (poll(&pfd, 1, (int)(deadline - now_ms())) <= 0)
 			break;
-		if ((n = read(c->in_fd, c->in, sizeof(c->in))) <= 0)
+		if ((n = read(c->in_fd, c->in, CONN_IN_BUF)) <= 0)
 			break;
 		total += (size_t)n;
 	}
@@ -445,6 +516,10 @@ conn_serve(struct conn *c)
 {
 	int	rc, status = EXIT_OK;
 
+	if (map_buffers(c) == -1) {
+		conn_log(c, "buffers: %s", strerror(errno));
+		return EXIT_SYSCALL;
+	}
 	stats_open_record(c);
 	while (!c->closing) {
 		rc = read_head(c);

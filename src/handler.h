@@ -12,6 +12,7 @@
 #include "http.h"
 
 #define CONN_IN_BUF	32768	/* request heads + pipelined data */
+#define CONN_IDLE_RELEASE_MS 1000 /* idle this long: give the buffers back */
 #define CONN_OUT_BUF	32768	/* batched responses of one burst */
 #define RESPOND_INLINE_MAX 16384 /* larger file bodies go by sendfile */
 #define STATS_BUF	65536	/* records of one burst; fits any record */
@@ -31,7 +32,8 @@ struct conn {
 	int		 in_fd;		/* 0 */
 	int		 out_fd;	/* 1 */
 	int		 is_socket;	/* fd 1 is a socket: MSG_MORE works */
-	int		 idle_by_socket; /* fd 0's SO_RCVTIMEO is the idle timeout */
+	unsigned	 idle_socket_ms; /* fd 0's SO_RCVTIMEO: an idle wait's
+					  * first part, 0 when fd 0 has none */
 	int		 root_fd;	/* the document root, or -1 */
 	int		 stats_fd;	/* the stats file, or -1 */
 	int		 stats_failed;	/* logged once per connection */
@@ -48,14 +50,12 @@ struct conn {
 
 	/* Input: in[0..in_len); the current request starts at in[start],
 	 * its head ends at in[head], its body is consumed from in[pos..). */
-	char		 in[CONN_IN_BUF];
 	size_t		 in_len;
 	unsigned	 fills;		/* reads into in[] so far */
 	size_t		 start;
 	size_t		 head;
 	size_t		 pos;
-	struct request	 req;
-	char		 path[FILE_PATH_MAX];	/* resolved: "/a/b", "/dir/" */
+	size_t		 out_len;	/* out[0..out_len) waits to be sent */
 	int		 path_status;	/* 0, or why req.path is refused */
 	struct reply	 reply;
 	struct timespec	 req_start;
@@ -67,8 +67,15 @@ struct conn {
 	int		 body_status;	/* >= 400 when the body was bad */
 	int		 continue_sent;
 
-	char		 out[CONN_OUT_BUF];
-	size_t		 out_len;
+	/* The buffers, CONN_IN_BUF and CONN_OUT_BUF bytes, are mapped by
+	 * conn_serve() apart from the rest, so that an idle connection can
+	 * give their pages back. */
+	char		*in;
+	char		*out;
+
+	/* Last: a request touches only the start of each. */
+	struct request	 req;
+	char		 path[FILE_PATH_MAX];	/* resolved: "/a/b", "/dir/" */
 };
 
 /* conn.c */
@@ -77,6 +84,7 @@ int	 conn_serve(struct conn *);
 int	 conn_fill(struct conn *, int);
 long	 conn_body(struct conn *, const char **);
 int	 conn_discard(struct conn *, int);
+void	 conn_release_pages(void *, size_t);
 void	 conn_log(const struct conn *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 
@@ -115,6 +123,8 @@ void	 stats_open_record(struct conn *);
 void	 stats_request_record(struct conn *);
 void	 stats_close_record(struct conn *);
 int	 stats_flush(struct conn *);
+void	 stats_use_buffer(char *);
+void	 stats_release(void);
 int	 stats_pending(void);
 
 #endif /* STDHTTPD_HANDLER_H */

@@ -137,9 +137,9 @@ respond_flush(struct conn *c, int more)
 void
 respond_bytes(struct conn *c, const void *p, size_t len)
 {
-	if (c->out_len + len > sizeof(c->out))
+	if (c->out_len + len > CONN_OUT_BUF)
 		(void)respond_flush(c, 1);
-	if (len > sizeof(c->out)) {
+	if (len > CONN_OUT_BUF) {
 		if (!c->gone && write_all(c, p, len, 0) == -1) {
 			c->gone = 1;
 			c->closing = 1;
@@ -286,7 +286,7 @@ file_inline(struct conn *c, int fd, off_t off, size_t len)
 {
 	ssize_t	n;
 
-	if (c->out_len + len > sizeof(c->out))
+	if (c->out_len + len > CONN_OUT_BUF)
 		(void)respond_flush(c, 1);
 	while (len > 0) {
 		n = pread(fd, c->out + c->out_len, len, off);
@@ -322,8 +322,8 @@ file_sendfile(struct conn *c, int fd, off_t off, uint64_t len)
 		    (errno == EINVAL || errno == ENOSYS)) {
 			/* An output sendfile cannot write to: copy, through
 			 * the output buffer, which was just flushed. */
-			n = pread(fd, c->out, len > sizeof(c->out) ?
-			    sizeof(c->out) : (size_t)len, off);
+			n = pread(fd, c->out, len > CONN_OUT_BUF ?
+			    CONN_OUT_BUF : (size_t)len, off);
 			if (n > 0 && write_all(c, c->out, (size_t)n, 0) == -1)
 				n = -1, c->gone = 1;
 			if (n > 0)

@@ -25,7 +25,7 @@
  */
 #define STATS_RECORD_MAX	(6 * HTTP_MAX_REQUEST_LINE + 1024)
 
-static char	sbuf[STATS_BUF];
+static char	*sbuf;		/* STATS_BUF bytes, from conn_serve() */
 static size_t	slen;
 
 /*
@@ -50,7 +50,7 @@ put(const char *p, size_t len)
 static void
 put_json(struct span value)
 {
-	slen += util_json_string(sbuf + slen, sizeof(sbuf) - slen, value);
+	slen += util_json_string(sbuf + slen, STATS_BUF - slen, value);
 }
 
 static void
@@ -137,7 +137,7 @@ put_time(const struct timespec *ts)
 static void
 record(struct conn *c, const struct timespec *ts)
 {
-	if (sizeof(sbuf) - slen < STATS_RECORD_MAX)
+	if (STATS_BUF - slen < STATS_RECORD_MAX)
 		(void)stats_flush(c);
 	if (ident_len == 0)
 		identity(c);
@@ -157,6 +157,21 @@ fail_once(struct conn *c, const char *what)
 	if (!c->stats_failed)
 		conn_log(c, "stats file %s: %s", c->cfg->stats, what);
 	c->stats_failed = 1;
+}
+
+/* Builds the records in buf[0..STATS_BUF), which the caller mapped. */
+void
+stats_use_buffer(char *buf)
+{
+	sbuf = buf;
+}
+
+/* Gives the buffer's pages back while the connection is idle. */
+void
+stats_release(void)
+{
+	if (slen == 0)
+		conn_release_pages(sbuf, STATS_BUF);
 }
 
 /* Whether records wait in the buffer. */

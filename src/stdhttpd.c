@@ -31,6 +31,16 @@ usage(void)
 	exit(EXIT_USAGE);
 }
 
+/* Sets fd's SO_RCVTIMEO or SO_SNDTIMEO (opt) to ms milliseconds. */
+static int
+set_timeout(int fd, int opt, unsigned ms)
+{
+	struct timeval	tv = { .tv_sec = ms / 1000,
+			       .tv_usec = (ms % 1000) * 1000 };
+
+	return setsockopt(fd, SOL_SOCKET, opt, &tv, sizeof(tv));
+}
+
 static int
 is_socket(int fd)
 {
@@ -124,7 +134,7 @@ int
 main(int argc, char *argv[])
 {
 	struct sigaction	 sa = { .sa_handler = SIG_IGN };
-	struct timeval		 tv;
+	unsigned		 idle_socket_ms;
 	const char		*file = NULL;
 	int			 check = 0, ch, fd2_is_conn, ok;
 
@@ -207,17 +217,17 @@ main(int argc, char *argv[])
 	}
 
 	/* A client that stops reading must not pin the handler: a write
-	 * that makes no progress for the idle timeout fails.  The same
-	 * timeout on receiving ends an idle keep-alive wait without a poll
-	 * before every read. */
-	tv.tv_sec = cfg.idle_timeout_ms / 1000;
-	tv.tv_usec = (cfg.idle_timeout_ms % 1000) * 1000;
+	 * that makes no progress for the idle timeout fails.  A timeout on
+	 * receiving is the first part of an idle keep-alive wait, so that a
+	 * busy connection reads without a poll before every read. */
 	conn.is_socket = is_socket(STDOUT_FILENO);
 	if (conn.is_socket)
-		(void)setsockopt(STDOUT_FILENO, SOL_SOCKET, SO_SNDTIMEO, &tv,
-		    sizeof(tv));
-	conn.idle_by_socket = setsockopt(STDIN_FILENO, SOL_SOCKET,
-	    SO_RCVTIMEO, &tv, sizeof(tv)) == 0;
+		(void)set_timeout(STDOUT_FILENO, SO_SNDTIMEO,
+		    cfg.idle_timeout_ms);
+	idle_socket_ms = cfg.idle_timeout_ms < CONN_IDLE_RELEASE_MS ?
+	    cfg.idle_timeout_ms : CONN_IDLE_RELEASE_MS;
+	if (set_timeout(STDIN_FILENO, SO_RCVTIMEO, idle_socket_ms) == 0)
+		conn.idle_socket_ms = idle_socket_ms;
 	(void)sigaction(SIGPIPE, &sa, NULL);	/* sendfile to a closed peer */
 	return conn_serve(&conn);
 }

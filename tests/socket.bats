@@ -84,6 +84,60 @@ url() {
 	[ "$elapsed_ms" -lt 4000 ]
 }
 
+@test "an idle timeout over a second still ends a kept-alive connection on time" {
+	printf 'idle_timeout 2500ms\n' >"$BATS_TEST_TMPDIR/idle.conf"
+	port=$(free_port)
+	start_handler "$port" -c "$BATS_TEST_TMPDIR/idle.conf" -r "$ROOT" \
+	    -s "$BATS_TEST_TMPDIR/stats.jsonl"
+	pid=$HANDLER_PID
+	start=$(date +%s%N)
+	run bash -c 'exec 3<>/dev/tcp/127.0.0.1/$1
+		printf "GET /hello.txt HTTP/1.1\r\nHost: t\r\n\r\n" >&3
+		timeout 8 cat <&3' _ "$port"
+	elapsed_ms=$((($(date +%s%N) - start) / 1000000))
+	stop_pid "$pid"
+	assert_success
+	assert_line --index 0 $'HTTP/1.1 200 OK\r'
+	# Not at the first second, when the handler gives its buffers back.
+	[ "$elapsed_ms" -ge 2400 ] && [ "$elapsed_ms" -lt 6000 ]
+}
+
+# private_kib PID: the private memory of a process in KiB.
+private_kib() {
+	awk '/^Private_(Clean|Dirty):/ { k += $2 } END { print k }' \
+	    "/proc/$1/smaps_rollup"
+}
+
+@test "a kept-alive connection idle for a second gives its buffers' pages back" {
+	printf 'idle_timeout 20s\n' >"$BATS_TEST_TMPDIR/idle.conf"
+	port=$(free_port)
+	start_handler "$port" -c "$BATS_TEST_TMPDIR/idle.conf" -r "$ROOT" \
+	    -s "$BATS_TEST_TMPDIR/stats.jsonl"
+	pid=$HANDLER_PID
+	exec {fd}<>"/dev/tcp/127.0.0.1/$port"
+	# Twenty pipelined requests fill pages of the input, output and
+	# stats buffers.
+	for i in $(seq 20); do
+		printf 'GET /hello.txt?n=%02d HTTP/1.1\r\nHost: t\r\n\r\n' "$i"
+	done >&"$fd"
+	for i in $(seq 20); do
+		until IFS= read -r -t 5 line <&"$fd" && [ "$line" = 'hello' ]; do :; done
+	done
+	handler=$(pgrep -P "$(pgrep -P "$pid")")
+	busy=$(private_kib "$handler")
+	sleep 1.5
+	idle=$(private_kib "$handler")
+	echo "private KiB: $busy busy, $idle idle" >&2
+	# Back in use, the buffers serve as before.
+	printf 'GET /style.css HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n' >&"$fd"
+	run timeout 5 cat <&"$fd"
+	exec {fd}>&-
+	stop_pid "$pid"
+	assert_line --index 0 $'HTTP/1.1 200 OK\r'
+	assert_line 'body { color: red }'
+	[ $((busy - idle)) -ge 12 ]
+}
+
 @test "a connection that never sends anything is closed by the header timeout" {
 	start=$(date +%s%N)
 	run bash -c 'exec 3<>/dev/tcp/127.0.0.1/$1; timeout 6 cat <&3' _ "$PORT"
