@@ -302,10 +302,22 @@ median() {
 	    awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'
 }
 
+# private_median: the median private memory (KiB) of the spawner's
+# children, and how many there are.
+private_median() {
+	local pid
+	for pid in $(pgrep -P "$spawner"); do
+		awk '/^Private_(Clean|Dirty):/ { k += $2 } END { print k }' \
+		    "/proc/$pid/smaps_rollup" 2>/dev/null
+	done | sort -n | awk '{ v[NR] = $1 } END {
+		if (NR) printf "%d %d", v[int((NR + 1) / 2)], NR }'
+}
+
 # Median private memory (KiB) of the handlers with idle_conns idle
-# keep-alive connections, each after one request.
+# keep-alive connections, each after one request: half a second after it,
+# and two seconds after it (stdhttpd gives its buffers back after one).
 memory() {
-	local name=$1 port pid fds= fd i kib
+	local name=$1 port fds= fd i answered idle
 	port=$(free_port)
 	start "$name" "$port"
 	for i in $(seq $idle_conns); do
@@ -318,15 +330,13 @@ memory() {
 		sleep $wait_step
 	done
 	sleep 0.5
-	kib=$(for pid in $(pgrep -P "$spawner"); do
-		awk '/^Private_(Clean|Dirty):/ { k += $2 } END { print k }' \
-		    "/proc/$pid/smaps_rollup" 2>/dev/null
-	done | sort -n | awk '{ v[NR] = $1 } END {
-		if (NR) printf "%d %d", v[int((NR + 1) / 2)], NR }')
+	answered=$(private_median)
+	sleep 1.5
+	idle=$(private_median)
 	for fd in $fds; do
 		exec {fd}>&-
 	done
-	printf '%s\t%s\n' "$name" "$kib" >>"$dir/memory.tsv"
+	printf '%s\t%s\t%s\n' "$name" "$answered" "$idle" >>"$dir/memory.tsv"
 	stop
 }
 
@@ -415,14 +425,16 @@ report() {
 	echo
 	if [ -s "$dir/memory.tsv" ]; then
 		echo "Private memory per handler (Private_Clean + Private_Dirty" \
-		    "of /proc/PID/smaps_rollup), median of $idle_conns idle" \
-		    "keep-alive connections:"
+		    "of /proc/PID/smaps_rollup), median of $idle_conns" \
+		    "keep-alive connections, each after one request:"
 		echo
-		echo "| handler | KiB | processes |"
-		echo "|---|---:|---:|"
-		while IFS=$'\t' read -r s m; do
-			set -- $m
-			echo "| ${label[$s]:-$s} | ${1:--} | ${2:--} |"
+		echo "| handler | KiB after 0.5 s | KiB after 2 s | processes |"
+		echo "|---|---:|---:|---:|"
+		while IFS=$'\t' read -r s a i; do
+			set -- $a
+			line="| ${label[$s]:-$s} | ${1:--} |"
+			set -- $i
+			echo "$line ${1:--} | ${2:--} |"
 		done <"$dir/memory.tsv"
 		echo
 	fi
@@ -476,7 +488,7 @@ targets() {
 	    "$(pratio stdhttpd-static ref close32)" 1
 	# Written as ratios so that one rule reads every row: 1.0 is 100 KiB.
 	for s in stdhttpd stdhttpd-static; do
-		kib=$(awk -F'\t' -v s=$s '$1 == s { split($2, a, " "); print a[1] }' \
+		kib=$(awk -F'\t' -v s=$s '$1 == s { split($3, a, " "); print a[1] }' \
 		    "$dir/memory.tsv" 2>/dev/null)
 		target "idle memory of $s ≤ 100 KiB private (100 ÷ KiB)" \
 		    "$(ratio 100 "$kib")" 1
