@@ -12,13 +12,13 @@
 #include "http.h"
 
 #define CONN_IN_BUF	32768	/* request heads + pipelined data */
-#define CONN_IDLE_RELEASE_MS 1000 /* idle this long: give the buffers back */
 #define CONN_OUT_BUF	32768	/* batched responses of one burst */
 #define RESPOND_INLINE_MAX 16384 /* larger file bodies go by sendfile */
 #define STATS_BUF	65536	/* records of one burst; fits any record */
 #define CONN_ID_LEN	32
 #define CONN_ADDR_LEN	64
 #define FILE_PATH_MAX	4096	/* a decoded, normalised request path */
+#define CONN_IDLE_RELEASE_MS 1000 /* idle this long: give the buffers back */
 
 /* What the current response says about itself, for framing and stats. */
 struct reply {
