@@ -150,18 +150,42 @@ config_quote(struct config_ctx *x, const char *what, const char *s,
 	return x->reason;
 }
 
+/* Whether c->strings has room for n more bytes. */
+static int
+config_room(const struct config *c, size_t n)
+{
+	return n <= sizeof(c->strings) - c->strings_len;
+}
+
 /*
- * root, stats, error_log: the value goes into the configuration's path
- * pool and the field points at it.  Relative paths are taken from the
- * file's directory.
+ * Keeps prefix[0..plen) and s[0..len) as one string in c->strings and
+ * returns it; the caller made sure of the room (config_room()).
+ */
+static const char *
+config_keep(struct config *c, const char *prefix, size_t plen,
+    const char *s, size_t len)
+{
+	char	*dst = c->strings + c->strings_len;
+
+	if (plen > 0)
+		memcpy(dst, prefix, plen);
+	memcpy(dst + plen, s, len);
+	dst[plen + len] = '\0';
+	c->strings_len += plen + len + 1;
+	return dst;
+}
+
+#define CONFIG_FULL	"too many values set"
+
+/*
+ * root, stats, error_log: the field points at the value, kept with the
+ * other strings.  Relative paths are taken from the file's directory.
  */
 static const char *
 config_set_path(struct config *c, size_t off, size_t size, const char *value,
     struct config_ctx *x)
 {
 	const char	**field = (const char **)(void *)((char *)c + off);
-	char		 *dst = c->paths + c->paths_len;
-	size_t		  room = sizeof(c->paths) - c->paths_len;
 	size_t		  len = strlen(value), dirlen = x->dirlen;
 
 	(void)size;
@@ -175,14 +199,9 @@ config_set_path(struct config *c, size_t off, size_t size, const char *value,
 		dirlen = 0;
 	if (dirlen + len >= PATH_MAX)
 		return "path too long";
-	if (dirlen + len >= room)
-		return "too many paths set";
-	if (dirlen > 0)
-		memcpy(dst, x->dir, dirlen);
-	memcpy(dst + dirlen, value, len);
-	dst[dirlen + len] = '\0';
-	c->paths_len += dirlen + len + 1;
-	*field = dst;
+	if (!config_room(c, dirlen + len + 1))
+		return CONFIG_FULL;
+	*field = config_keep(c, x->dir, dirlen, value, len);
 	return NULL;
 }
 
@@ -191,13 +210,17 @@ static const char *
 config_set_word(struct config *c, size_t off, size_t size, const char *value,
     struct config_ctx *x)
 {
-	size_t	len = strlen(value);
+	const char	**field = (const char **)(void *)((char *)c + off);
+	size_t		  len = strlen(value);
 
 	(void)x;
 	if (!config_visible(value, len))
 		return "expects one word of visible ASCII";
-	if (config_copy((char *)c + off, size, value, len) == -1)
+	if (len >= size)
 		return "too long";
+	if (!config_room(c, len + 1))
+		return CONFIG_FULL;
+	*field = config_keep(c, NULL, 0, value, len);
 	return NULL;
 }
 
@@ -272,13 +295,12 @@ static const char *
 config_set_index(struct config *c, size_t off, size_t size, const char *value,
     struct config_ctx *x)
 {
-	char		 names[CONFIG_MAX_INDEX][NAME_MAX + 1];
-	const char	*w;
-	size_t		 n = 0, len;
+	const char	*w, *rest = value;
+	size_t		 n = 0, len, room = 0;
 
 	(void)off;
 	(void)size;
-	while (config_word(&value, &w, &len) == 0) {
+	while (config_word(&rest, &w, &len) == 0) {
 		if (n == CONFIG_MAX_INDEX)
 			return "more than " CONFIG_STR(CONFIG_MAX_INDEX)
 			    " names";
@@ -287,11 +309,15 @@ config_set_index(struct config *c, size_t off, size_t size, const char *value,
 		    (len == 2 && w[0] == '.' && w[1] == '.'))
 			return config_quote(x, "", w, len,
 			    " is not a file name");
-		if (config_copy(names[n], sizeof(names[n]), w, len) == -1)
+		if (len >= CONFIG_NAME_MAX)
 			return config_quote(x, "", w, len, " is too long");
 		n++;
+		room += len + 1;
 	}
-	memcpy(c->index, names, sizeof(names[0]) * n);
+	if (!config_room(c, room))
+		return CONFIG_FULL;
+	for (n = 0; config_word(&value, &w, &len) == 0; n++)
+		c->index[n] = config_keep(c, NULL, 0, w, len);
 	c->nindex = n;
 	return NULL;
 }
@@ -412,10 +438,11 @@ config_set_writable(struct config *c, size_t off, size_t size,
 			return NULL;
 	if (c->nwritable == CONFIG_MAX_WRITABLE)
 		return "more than " CONFIG_STR(CONFIG_MAX_WRITABLE) " prefixes";
-	if (config_copy(c->writable[c->nwritable], sizeof(c->writable[0]),
-	    value, len) == -1)
+	if (len >= CONFIG_NAME_MAX)
 		return "too long";
-	c->nwritable++;
+	if (!config_room(c, len + 1))
+		return CONFIG_FULL;
+	c->writable[c->nwritable++] = config_keep(c, NULL, 0, value, len);
 	return NULL;
 }
 
@@ -424,10 +451,9 @@ static const char *
 config_set_error_page(struct config *c, size_t off, size_t size,
     const char *value, struct config_ctx *x)
 {
-	struct error_page	 e;
-	const char		*st, *path;
-	size_t			 stlen, pathlen, i;
-	uint64_t		 n;
+	const char	*st, *path;
+	size_t		 stlen, pathlen, i;
+	uint64_t	 n;
 
 	(void)off;
 	(void)size;
@@ -443,16 +469,18 @@ config_set_error_page(struct config *c, size_t off, size_t size,
 	if (!config_url_path_valid(path, pathlen) || path[pathlen - 1] == '/')
 		return config_quote(x, "", path, pathlen,
 		    " is not a URL path of a file, such as /404.html");
-	e.status = (int)n;
-	if (config_copy(e.path, sizeof(e.path), path, pathlen) == -1)
+	if (pathlen >= CONFIG_NAME_MAX)
 		return "path too long";
 	for (i = 0; i < c->nerror_pages; i++)
-		if (c->error_pages[i].status == e.status)
+		if (c->error_pages[i].status == (int)n)
 			break;
 	if (i == CONFIG_MAX_ERROR_PAGES)
 		return "more than " CONFIG_STR(CONFIG_MAX_ERROR_PAGES)
 		    " error pages";
-	c->error_pages[i] = e;
+	if (!config_room(c, pathlen + 1))
+		return CONFIG_FULL;
+	c->error_pages[i].status = (int)n;
+	c->error_pages[i].path = config_keep(c, NULL, 0, path, pathlen);
 	if (i == c->nerror_pages)
 		c->nerror_pages++;
 	return NULL;
@@ -467,8 +495,10 @@ static const struct config_key config_keys[] = {
 	{ "error_page",		config_set_error_page, 0, 0 },
 	{ "stats",		config_set_path, CONFIG_FIELD(stats) },
 	{ "error_log",		config_set_path, CONFIG_FIELD(error_log) },
-	{ "server_name",	config_set_word, CONFIG_FIELD(server_name) },
-	{ "user",		config_set_word, CONFIG_FIELD(user) },
+	{ "server_name",	config_set_word,
+	    offsetof(struct config, server_name), CONFIG_WORD_MAX },
+	{ "user",		config_set_word,
+	    offsetof(struct config, user), CONFIG_WORD_MAX },
 	{ "strict_types",	config_set_bool, CONFIG_FIELD(strict_types) },
 	{ "create_dirs",	config_set_bool, CONFIG_FIELD(create_dirs) },
 	{ "header_timeout",	config_set_duration,
@@ -491,24 +521,23 @@ static const struct config_key config_keys[] = {
 void
 config_defaults(struct config *c)
 {
-	/* Strings end at their NUL and arrays at their count, so nothing
-	 * past them is cleared: the unused pages of a static struct config
-	 * are never touched, which keeps an idle handler small. */
-	c->user[0] = '\0';
+	/* Arrays end at their count, so nothing past them is cleared: the
+	 * unused pages of a static struct config are never touched, which
+	 * keeps an idle handler small. */
 	c->nwritable = 0;
 	c->ntypes = 0;
 	c->nerror_pages = 0;
 	c->strict_types = 0;
 	c->create_dirs = 0;
-	c->error[0] = '\0';
+	c->error = "";
 	c->root = CONFIG_DEFAULT_ROOT;
 	c->stats = CONFIG_DEFAULT_STATS;
 	c->error_log = "";
-	c->paths_len = 0;
-	memcpy(c->server_name, CONFIG_DEFAULT_SERVER_NAME,
-	    sizeof(CONFIG_DEFAULT_SERVER_NAME));
-	memcpy(c->index[0], CONFIG_DEFAULT_INDEX, sizeof(CONFIG_DEFAULT_INDEX));
+	c->server_name = CONFIG_DEFAULT_SERVER_NAME;
+	c->user = "";
+	c->index[0] = CONFIG_DEFAULT_INDEX;
 	c->nindex = 1;
+	c->strings_len = 0;
 	c->header_timeout_ms = CONFIG_DEFAULT_HEADER_TIMEOUT_MS;
 	c->body_timeout_ms = CONFIG_DEFAULT_BODY_TIMEOUT_MS;
 	c->idle_timeout_ms = CONFIG_DEFAULT_IDLE_TIMEOUT_MS;
@@ -530,11 +559,12 @@ config_fail(struct config *c, const char *file, unsigned line,
 		key = "";
 	/* A cut message is still a message. */
 	if (file != NULL)
-		(void)snprintf(c->error, sizeof(c->error), "%s:%u: %s%s%s",
+		(void)snprintf(c->errbuf, sizeof(c->errbuf), "%s:%u: %s%s%s",
 		    file, line, key, sep, reason);
 	else
-		(void)snprintf(c->error, sizeof(c->error), "%s%s%s", key, sep,
-		    reason);
+		(void)snprintf(c->errbuf, sizeof(c->errbuf), "%s%s%s", key,
+		    sep, reason);
+	c->error = c->errbuf;
 	errno = EINVAL;
 }
 
@@ -687,8 +717,9 @@ config_load(struct config *c, const char *path)
 	goto out;
 fail:
 	saved = errno;
-	(void)snprintf(c->error, sizeof(c->error), "%s: %s", path,
+	(void)snprintf(c->errbuf, sizeof(c->errbuf), "%s: %s", path,
 	    strerror(saved));
+	c->error = c->errbuf;
 	errno = saved;
 out:
 	if (fd != -1) {

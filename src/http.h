@@ -115,7 +115,13 @@ struct chunked {
 #define CONFIG_MAX_TYPES	64
 #define CONFIG_MAX_ERROR_PAGES	8
 #define CONFIG_LINE_MAX		1024
-#define CONFIG_PATHS_MAX	(4 * PATH_MAX)	/* root, stats, error_log */
+#define CONFIG_WORD_MAX		64	/* server_name, user, with the NUL */
+#define CONFIG_NAME_MAX		256	/* an index name, a writable prefix or
+					   an error page, with the NUL */
+/* Room for every string value at its longest, and for repeats. */
+#define CONFIG_STRINGS_MAX	(4 * PATH_MAX + 2 * CONFIG_WORD_MAX + \
+				 (CONFIG_MAX_INDEX + CONFIG_MAX_WRITABLE + \
+				 CONFIG_MAX_ERROR_PAGES) * CONFIG_NAME_MAX)
 
 #define CONFIG_TYPE_MAX		96	/* a media type with its NUL */
 
@@ -125,14 +131,16 @@ struct mime_entry {
 };
 
 struct error_page {
-	int	status;
-	char	path[256];	/* a URL path beneath the root */
+	int		 status;
+	const char	*path;	/* a URL path beneath the root */
 };
 
 /*
- * The configuration, read once at start and read-only afterwards.  The
- * fields every start writes come first and the large arrays last, so that
- * a handler touches as few pages of it as it can.
+ * The configuration, read once at start and read-only afterwards.  Every
+ * string value is a default or lies in strings[], one after another, so
+ * that what a handler's start writes lies within a few hundred bytes:
+ * a page of memory, where fixed arrays for each value spread it over
+ * three.
  */
 struct config {
 	int		strict_types;
@@ -146,18 +154,19 @@ struct config {
 	size_t		nwritable;
 	size_t		ntypes;
 	size_t		nerror_pages;
-	const char	*root;			/* each a default or in paths */
+	const char	*root;
 	const char	*stats;
 	const char	*error_log;		/* "": standard error */
-	size_t		paths_len;
-	char		server_name[64];
-	char		user[64];		/* empty: do not change user */
-	char		index[CONFIG_MAX_INDEX][NAME_MAX + 1];
-	char		error[CONFIG_LINE_MAX];	/* "file:line: reason" */
-	char		paths[CONFIG_PATHS_MAX];	/* values, one after another */
-	char		writable[CONFIG_MAX_WRITABLE][256];
-	struct mime_entry types[CONFIG_MAX_TYPES];
+	const char	*server_name;
+	const char	*user;			/* "": do not change user */
+	const char	*index[CONFIG_MAX_INDEX];
+	const char	*writable[CONFIG_MAX_WRITABLE];
 	struct error_page error_pages[CONFIG_MAX_ERROR_PAGES];
+	const char	*error;			/* "", or errbuf */
+	size_t		strings_len;
+	char		strings[CONFIG_STRINGS_MAX];
+	struct mime_entry types[CONFIG_MAX_TYPES];
+	char		errbuf[CONFIG_LINE_MAX];	/* "file:line: reason" */
 };
 
 /* parse.c */

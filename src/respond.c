@@ -178,7 +178,7 @@ static void
 out_server_date(struct conn *c)
 {
 	static char	buf[sizeof("\r\nServer: \r\nDate: \r\n") +
-	    sizeof(c->cfg->server_name) + UTIL_HTTP_DATE_LEN];
+	    CONFIG_WORD_MAX + UTIL_HTTP_DATE_LEN];
 	static size_t	len;
 	static time_t	sec = -1;
 	char		date[UTIL_HTTP_DATE_LEN + 1];

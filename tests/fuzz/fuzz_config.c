@@ -25,17 +25,20 @@ fuzz_terminated(const char *s, size_t size)
 		abort();
 }
 
-/* A path is a default or a value in the pool that ends inside it. */
+/*
+ * A string value is a default or lies in strings[] and ends inside it, and
+ * it is shorter than max.
+ */
 static void
-fuzz_path(const struct config *c, const char *p)
+fuzz_string(const struct config *c, const char *p, size_t max)
 {
-	const char	*end = c->paths + sizeof(c->paths);
+	const char	*end = c->strings + sizeof(c->strings);
 
-	if (c->paths_len > sizeof(c->paths))
+	if (c->strings_len > sizeof(c->strings))
 		abort();
-	if (p >= c->paths && p < end)
+	if (p >= c->strings && p < end)
 		fuzz_terminated(p, (size_t)(end - p));
-	if (strlen(p) >= PATH_MAX)
+	if (strlen(p) >= max)
 		abort();
 }
 
@@ -45,24 +48,27 @@ fuzz_check(const struct config *c)
 {
 	size_t	i;
 
-	fuzz_path(c, c->root);
-	fuzz_path(c, c->stats);
-	fuzz_path(c, c->error_log);
-	fuzz_terminated(c->server_name, sizeof(c->server_name));
-	fuzz_terminated(c->user, sizeof(c->user));
-	fuzz_terminated(c->error, sizeof(c->error));
+	fuzz_string(c, c->root, PATH_MAX);
+	fuzz_string(c, c->stats, PATH_MAX);
+	fuzz_string(c, c->error_log, PATH_MAX);
+	fuzz_string(c, c->server_name, CONFIG_WORD_MAX);
+	fuzz_string(c, c->user, CONFIG_WORD_MAX);
+	if (c->error == c->errbuf)
+		fuzz_terminated(c->errbuf, sizeof(c->errbuf));
+	else if (c->error[0] != '\0')
+		abort();
 	if (c->nindex < 1 || c->nindex > CONFIG_MAX_INDEX ||
 	    c->nwritable > CONFIG_MAX_WRITABLE ||
 	    c->ntypes > CONFIG_MAX_TYPES ||
 	    c->nerror_pages > CONFIG_MAX_ERROR_PAGES)
 		abort();
 	for (i = 0; i < c->nindex; i++) {
-		fuzz_terminated(c->index[i], sizeof(c->index[i]));
+		fuzz_string(c, c->index[i], CONFIG_NAME_MAX);
 		if (c->index[i][0] == '\0' || strchr(c->index[i], '/'))
 			abort();
 	}
 	for (i = 0; i < c->nwritable; i++) {
-		fuzz_terminated(c->writable[i], sizeof(c->writable[i]));
+		fuzz_string(c, c->writable[i], CONFIG_NAME_MAX);
 		if (c->writable[i][0] != '/' ||
 		    c->writable[i][strlen(c->writable[i]) - 1] != '/')
 			abort();
@@ -75,8 +81,7 @@ fuzz_check(const struct config *c)
 			abort();
 	}
 	for (i = 0; i < c->nerror_pages; i++) {
-		fuzz_terminated(c->error_pages[i].path,
-		    sizeof(c->error_pages[i].path));
+		fuzz_string(c, c->error_pages[i].path, CONFIG_NAME_MAX);
 		if (c->error_pages[i].status < 400 ||
 		    c->error_pages[i].status > 599 ||
 		    config_error_page(c, c->error_pages[i].status) == NULL)

@@ -452,7 +452,8 @@ a_failed_directive_leaves_the_configuration_unchanged(void)
 	CHECK_INT(config_set(&c, "error_page", "404 x", NULL, 0), -1);
 	CHECK_INT(config_set(&c, "header_timeout", "0", NULL, 0), -1);
 	CHECK_INT(config_set(&c, "strict_types", "1", NULL, 0), -1);
-	memcpy(before.error, c.error, sizeof(c.error));
+	before.error = c.error;
+	memcpy(before.errbuf, c.errbuf, sizeof(c.errbuf));
 	CHECK(memcmp(&before, &c, sizeof(c)) == 0);
 }
 
@@ -505,6 +506,66 @@ lists_refuse_more_entries_than_they_hold(void)
 	CHECK_INT(load("index a b c d e f g h\n"), 0);
 	CHECK_INT(c.nindex, CONFIG_MAX_INDEX);
 	CHECK_STR(c.index[7], "h");
+}
+
+/* s filled with n copies of ch and a NUL. */
+static const char *
+fill(char *s, int ch, size_t n)
+{
+	memset(s, ch, n);
+	s[n] = '\0';
+	return s;
+}
+
+static void
+string_values_fit_at_their_longest_and_repeats_until_full(void)
+{
+	static char v[PATH_MAX + 8];
+	struct config before;
+	int i, rc;
+
+	config_defaults(&c);
+	v[0] = '/';
+	fill(v + 1, 'p', PATH_MAX - 2);
+	CHECK_INT(config_set(&c, "root", v, NULL, 0), 0);
+	CHECK_INT(config_set(&c, "stats", v, NULL, 0), 0);
+	CHECK_INT(config_set(&c, "error_log", v, NULL, 0), 0);
+	CHECK_INT(config_set(&c, "server_name", fill(v, 's',
+	    CONFIG_WORD_MAX - 1), NULL, 0), 0);
+	CHECK_INT(config_set(&c, "user", fill(v, 'u', CONFIG_WORD_MAX - 1),
+	    NULL, 0), 0);
+	for (i = 0; i < CONFIG_MAX_INDEX; i++)
+		CHECK_INT(config_set(&c, "index", fill(v, 'a' + i,
+		    CONFIG_NAME_MAX - 1), NULL, 0), 0);
+	for (i = 0; i < CONFIG_MAX_WRITABLE; i++) {
+		fill(v, 'a' + i, CONFIG_NAME_MAX - 1);
+		v[0] = v[CONFIG_NAME_MAX - 2] = '/';
+		CHECK_INT(config_set(&c, "writable", v, NULL, 0), 0);
+	}
+	for (i = 0; i < CONFIG_MAX_ERROR_PAGES; i++) {
+		v[0] = '4';
+		v[1] = '0';
+		v[2] = (char)('0' + i);
+		v[3] = ' ';
+		v[4] = '/';
+		fill(v + 5, 'e', CONFIG_NAME_MAX - 2);
+		CHECK_INT(config_set(&c, "error_page", v, NULL, 0), 0);
+	}
+	CHECK_INT(c.nwritable, CONFIG_MAX_WRITABLE);
+	CHECK_INT(strlen(config_error_page(&c, 407)), CONFIG_NAME_MAX - 1);
+	CHECK_INT(strlen(c.root), PATH_MAX - 1);
+
+	/* Each repeat keeps its value: at last there is no room. */
+	fill(v, 'r', CONFIG_NAME_MAX - 1);
+	do {
+		memcpy(&before, &c, sizeof(c));
+		rc = config_set(&c, "index", v, NULL, 0);
+	} while (rc == 0);
+	CHECK_STR(c.error, "index: too many values set");
+	before.error = c.error;
+	memcpy(before.errbuf, c.errbuf, sizeof(c.errbuf));
+	CHECK(memcmp(&before, &c, sizeof(c)) == 0);
+	CHECK_STR(c.index[0], v);
 }
 
 static void
@@ -618,6 +679,7 @@ main(void)
 	RUN(a_failed_directive_leaves_the_configuration_unchanged);
 	RUN(repeated_keys_replace_or_add_as_documented);
 	RUN(lists_refuse_more_entries_than_they_hold);
+	RUN(string_values_fit_at_their_longest_and_repeats_until_full);
 	RUN(configured_types_are_lower_case_and_win_in_mime_lookups);
 	RUN(writable_prefixes_admit_only_paths_beneath_them);
 	RUN(the_example_configuration_loads);
