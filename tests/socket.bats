@@ -84,12 +84,18 @@ url() {
 	[ "$elapsed_ms" -lt 4000 ]
 }
 
-@test "an idle timeout over a second still ends a kept-alive connection on time" {
-	printf 'idle_timeout 2500ms\n' >"$BATS_TEST_TMPDIR/idle.conf"
+# start_idle DURATION: another handler, with idle_timeout DURATION; sets
+# port and pid.
+start_idle() {
+	printf 'idle_timeout %s\n' "$1" >"$BATS_TEST_TMPDIR/idle.conf"
 	port=$(free_port)
 	start_handler "$port" -c "$BATS_TEST_TMPDIR/idle.conf" -r "$ROOT" \
 	    -s "$BATS_TEST_TMPDIR/stats.jsonl"
 	pid=$HANDLER_PID
+}
+
+@test "an idle timeout over a second still ends a kept-alive connection on time" {
+	start_idle 2500ms
 	start=$(date +%s%N)
 	run bash -c 'exec 3<>/dev/tcp/127.0.0.1/$1
 		printf "GET /hello.txt HTTP/1.1\r\nHost: t\r\n\r\n" >&3
@@ -109,11 +115,7 @@ private_kib() {
 }
 
 @test "a kept-alive connection idle for a second gives its buffers' pages back" {
-	printf 'idle_timeout 20s\n' >"$BATS_TEST_TMPDIR/idle.conf"
-	port=$(free_port)
-	start_handler "$port" -c "$BATS_TEST_TMPDIR/idle.conf" -r "$ROOT" \
-	    -s "$BATS_TEST_TMPDIR/stats.jsonl"
-	pid=$HANDLER_PID
+	start_idle 20s
 	exec {fd}<>"/dev/tcp/127.0.0.1/$port"
 	# Twenty pipelined requests fill pages of the input, output and
 	# stats buffers.
