@@ -43,6 +43,8 @@
 #define AGG_LINE_MAX		65536	/* a longer line is counted bad */
 #define AGG_READ_SIZE		(1 << 20)
 
+#define US_PER_SEC		1000000LL	/* times are Unix microseconds */
+
 struct agg_timer {
 	uint64_t	count;
 	uint64_t	sum_us;
@@ -129,8 +131,6 @@ struct agg {
 };
 
 /* statsline.c */
-#define US_PER_SEC	1000000LL
-
 /* A string value: the raw bytes between the quotes, escapes undone later. */
 struct str {
 	const char	*p;
