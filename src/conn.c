@@ -84,22 +84,27 @@ conn_release_pages(void *buf, size_t len)
 }
 
 /*
- * Maps the input and output buffers and the stats records' buffer, in one
- * mapping apart from the rest of the handler's memory: page-aligned, so
- * that read_idle() can give their pages back.  Returns 0, or -1 with errno.
+ * Maps the input and output buffers, the stats records' buffer, the file
+ * cache and the resolved path, in one mapping apart from the rest of the
+ * handler's memory: page-aligned, so that read_idle() can give their pages
+ * back, and away from the small state every request touches, which then
+ * fits in a few pages.  Returns 0, or -1 with errno.
  */
 static int
 map_buffers(struct conn *c)
 {
 	char	*p;
 
-	p = mmap(NULL, CONN_IN_BUF + CONN_OUT_BUF + STATS_BUF,
-	    PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	p = mmap(NULL, CONN_IN_BUF + CONN_OUT_BUF + STATS_BUF +
+	    FILE_CACHE_BUF + FILE_PATH_MAX, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return -1;
 	c->in = p;
-	c->out = p + CONN_IN_BUF;
-	stats_use_buffer(p + CONN_IN_BUF + CONN_OUT_BUF);
+	c->out = p += CONN_IN_BUF;
+	stats_use_buffer(p += CONN_OUT_BUF);
+	file_use_cache(p += STATS_BUF);
+	c->path = p + FILE_CACHE_BUF;
 	return 0;
 }
 
@@ -137,6 +142,8 @@ read_idle(struct conn *c)
 	if (c->out_len == 0)
 		conn_release_pages(c->out, CONN_OUT_BUF);
 	stats_release();
+	file_release();
+	conn_release_pages(c->path, FILE_PATH_MAX);
 	if (wait_readable(c, rest) == -1)
 		return -1;
 	return read_in(c);
@@ -425,7 +432,7 @@ dispatch(struct conn *c)
 	}
 	/* "*" is for OPTIONS only (RFC 9112 section 3.2.4). */
 	c->path_status = is_asterisk(c) ? 400 :
-	    file_resolve(c->req.path, c->path, sizeof(c->path));
+	    file_resolve(c->req.path, c->path, FILE_PATH_MAX);
 	if (is_asterisk(c) && c->req.method != METHOD_OPTIONS) {
 		(void)conn_discard(c, 0);
 		respond_error(c, 400);

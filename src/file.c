@@ -269,9 +269,10 @@ redirect_slash(struct conn *c)
  * modification and change times), so a replaced, edited or removed file is
  * never served from here.  Requests that arrived in one read (a pipelined
  * burst) share one check: each is answered with the file as it was when
- * the burst came in, or later.
+ * the burst came in, or later.  A connection that goes idle forgets it
+ * (file_release()).
  */
-static struct {
+struct cached {
 	int		 fd;		/* open while keylen > 0 */
 	const char	*type;
 	struct stat	 st;
@@ -291,7 +292,11 @@ static struct {
 	size_t		 keylen;	/* the request path: path[0..keylen) */
 	char		 path[FILE_PATH_MAX];	/* it, then any index name */
 	char		 body[RESPOND_INLINE_MAX];	/* last: often unused */
-} cached;
+};
+static struct cached	*cached;	/* FILE_CACHE_BUF, from conn_serve() */
+
+_Static_assert(sizeof(struct cached) <= FILE_CACHE_BUF,
+    "the cache fits in its buffer");
 
 /* The file of a resolved path "/a/b" relative to the root: "a/b", or "." */
 static const char *
@@ -317,15 +322,15 @@ cached_lookup(const struct conn *c)
 {
 	struct stat	now;
 
-	if (cached.keylen == 0 || strlen(c->path) != cached.keylen ||
-	    memcmp(cached.path, c->path, cached.keylen) != 0)
+	if (cached->keylen == 0 || strlen(c->path) != cached->keylen ||
+	    memcmp(cached->path, c->path, cached->keylen) != 0)
 		return 0;
-	if (cached.checked == c->fills)
+	if (cached->checked == c->fills)
 		return 1;
-	if (fstatat(c->root_fd, relative(cached.path), &now, 0) == -1 ||
-	    !same_file(&now, &cached.st))
+	if (fstatat(c->root_fd, relative(cached->path), &now, 0) == -1 ||
+	    !same_file(&now, &cached->st))
 		return 0;
-	cached.checked = c->fills;
+	cached->checked = c->fills;
 	return 1;
 }
 
@@ -338,46 +343,67 @@ static int
 cached_store(const struct conn *c, size_t keylen, int fd,
     const struct stat *st, const char *type)
 {
-	size_t	 cap = sizeof(cached.fields);
+	size_t	 cap = sizeof(cached->fields);
 	int	 v, n;
 
-	if (cached.keylen > 0)
-		(void)close(cached.fd);
-	cached.keylen = 0;
-	file_etag(st, cached.etag);
-	util_http_date(st->st_mtime, cached.lastmod);
-	v = snprintf(cached.fields, cap, "Last-Modified: %s\r\nETag: %s\r\n",
-	    cached.lastmod, cached.etag);
-	n = v < 0 || (size_t)v >= cap ? -1 : snprintf(cached.fields + v,
+	if (cached->keylen > 0)
+		(void)close(cached->fd);
+	cached->keylen = 0;
+	file_etag(st, cached->etag);
+	util_http_date(st->st_mtime, cached->lastmod);
+	v = snprintf(cached->fields, cap, "Last-Modified: %s\r\nETag: %s\r\n",
+	    cached->lastmod, cached->etag);
+	n = v < 0 || (size_t)v >= cap ? -1 : snprintf(cached->fields + v,
 	    cap - (size_t)v, "Accept-Ranges: bytes\r\nContent-Type: %s\r\n"
 	    "Content-Length: %llu\r\n", type, (unsigned long long)st->st_size);
 	if (n < 0 || (size_t)n >= cap - (size_t)v) {
 		(void)close(fd);
 		return 500;
 	}
-	cached.validators_len = (size_t)v;
-	cached.fields_len = (size_t)v + (size_t)n;
-	cached.fd = fd;
-	cached.type = type;
-	cached.st = *st;
-	cached.checked = c->fills;
-	cached.has_body = 0;
-	cached.sent = 0;
-	memcpy(cached.path, c->path, strlen(c->path) + 1);
-	cached.keylen = keylen;
+	cached->validators_len = (size_t)v;
+	cached->fields_len = (size_t)v + (size_t)n;
+	cached->fd = fd;
+	cached->type = type;
+	cached->st = *st;
+	cached->checked = c->fills;
+	cached->has_body = 0;
+	cached->sent = 0;
+	memcpy(cached->path, c->path, strlen(c->path) + 1);
+	cached->keylen = keylen;
 	return 0;
 }
 
 /*
  * Makes the next request check the cached file again, because this
  * connection is about to change files itself.  (A check is due whenever
- * cached.checked differs from c->fills, which is at least 1 once a request
+ * cached->checked differs from c->fills, which is at least 1 once a request
  * has been read.)
  */
 void
 file_forget(void)
 {
-	cached.checked = 0;
+	cached->checked = 0;
+}
+
+/* Sets the cache's memory, FILE_CACHE_BUF bytes of zeros. */
+void
+file_use_cache(void *buf)
+{
+	cached = buf;
+}
+
+/*
+ * Closes the cached file and gives the cache's pages back, while the
+ * connection is idle: an idle handler holds no file of the root open.  The
+ * pages come back zeroed, an empty cache.
+ */
+void
+file_release(void)
+{
+	if (cached->keylen > 0)
+		(void)close(cached->fd);
+	cached->keylen = 0;
+	conn_release_pages(cached, FILE_CACHE_BUF);
 }
 
 /*
@@ -407,7 +433,7 @@ find_file(struct conn *c)
 			redirect_slash(c);
 			return 1;
 		}
-		rc = open_index(c, rel, sizeof(c->path) - 1, &st, &fd);
+		rc = open_index(c, rel, FILE_PATH_MAX - 1, &st, &fd);
 	}
 	if (rc == 0 && !S_ISREG(st.st_mode))
 		rc = 403;	/* devices, FIFOs, sockets */
@@ -437,14 +463,14 @@ find_file(struct conn *c)
 static void
 cached_load(const struct conn *c)
 {
-	off_t	size = cached.st.st_size;
+	off_t	size = cached->st.st_size;
 
-	if (cached.has_body || size > RESPOND_INLINE_MAX ||
-	    cached.st.st_ctim.tv_sec + 1 >= c->req_start.tv_sec)
+	if (cached->has_body || size > RESPOND_INLINE_MAX ||
+	    cached->st.st_ctim.tv_sec + 1 >= c->req_start.tv_sec)
 		return;
-	if (cached.sent++ == 0)
+	if (cached->sent++ == 0)
 		return;		/* the first time, straight from the file */
-	cached.has_body = pread(cached.fd, cached.body, (size_t)size, 0) ==
+	cached->has_body = pread(cached->fd, cached->body, (size_t)size, 0) ==
 	    size;
 }
 
@@ -455,11 +481,11 @@ send_body(struct conn *c, uint64_t off, uint64_t len)
 	if (c->req.method == METHOD_HEAD)
 		return;
 	cached_load(c);
-	if (!cached.has_body) {
-		(void)respond_file(c, cached.fd, (off_t)off, len);
+	if (!cached->has_body) {
+		(void)respond_file(c, cached->fd, (off_t)off, len);
 		return;
 	}
-	respond_bytes(c, cached.body + off, (size_t)len);
+	respond_bytes(c, cached->body + off, (size_t)len);
 	c->reply.bytes += len;
 }
 
@@ -471,8 +497,8 @@ send_body(struct conn *c, uint64_t off, uint64_t len)
 void
 file_get(struct conn *c)
 {
-	const char	*etag = cached.etag, *lastmod = cached.lastmod;
-	const struct stat *st = &cached.st;
+	const char	*etag = cached->etag, *lastmod = cached->lastmod;
+	const struct stat *st = &cached->st;
 	char		 crange[96];
 	const struct span *range;
 	uint64_t	 first = 0, last = 0, size;
@@ -488,7 +514,7 @@ file_get(struct conn *c)
 		if (rc == 412)
 			goto fail;
 		respond_start(c, 304);
-		respond_bytes(c, cached.fields, cached.validators_len);
+		respond_bytes(c, cached->fields, cached->validators_len);
 		respond_end(c, NULL, RESPOND_NO_LENGTH);
 		return;
 	}
@@ -509,16 +535,17 @@ file_get(struct conn *c)
 			    (unsigned long long)last,
 			    (unsigned long long)size);
 			respond_start(c, 206);
-			respond_bytes(c, cached.fields, cached.validators_len);
+			respond_bytes(c, cached->fields,
+			    cached->validators_len);
 			respond_header(c, "Content-Range", crange);
-			respond_end(c, cached.type, last - first + 1);
+			respond_end(c, cached->type, last - first + 1);
 			send_body(c, first, last - first + 1);
 			return;
 		}
 	}
 
 	respond_start(c, 200);
-	respond_end_fields(c, cached.type, cached.fields, cached.fields_len);
+	respond_end_fields(c, cached->type, cached->fields, cached->fields_len);
 	send_body(c, 0, size);
 	return;
 fail:

@@ -18,6 +18,7 @@
 #define CONN_ID_LEN	32
 #define CONN_ADDR_LEN	64
 #define FILE_PATH_MAX	4096	/* a decoded, normalised request path */
+#define FILE_CACHE_BUF	24576	/* the last file served: fields, path, body */
 #define CONN_IDLE_RELEASE_MS 1000 /* idle this long: give the buffers back */
 
 /* What the current response says about itself, for framing and stats. */
@@ -67,15 +68,15 @@ struct conn {
 	int		 body_status;	/* >= 400 when the body was bad */
 	int		 continue_sent;
 
-	/* The buffers, CONN_IN_BUF and CONN_OUT_BUF bytes, are mapped by
-	 * conn_serve() apart from the rest, so that an idle connection can
-	 * give their pages back. */
+	/* The buffers, CONN_IN_BUF and CONN_OUT_BUF bytes, and the resolved
+	 * path, FILE_PATH_MAX, are mapped by conn_serve() apart from the
+	 * rest, so that an idle connection can give their pages back. */
 	char		*in;
 	char		*out;
+	char		*path;		/* resolved: "/a/b", "/dir/" */
 
-	/* Last: a request touches only the start of each. */
+	/* Last: a request touches only the start of it. */
 	struct request	 req;
-	char		 path[FILE_PATH_MAX];	/* resolved: "/a/b", "/dir/" */
 };
 
 /* conn.c */
@@ -112,6 +113,8 @@ int	 file_conditions(const struct conn *, const struct stat *,
 	    const char *);
 void	 file_get(struct conn *);
 void	 file_forget(void);
+void	 file_use_cache(void *);
+void	 file_release(void);
 
 /* upload.c */
 void	 upload_put(struct conn *);

@@ -140,6 +140,32 @@ private_kib() {
 	[ $((busy - idle)) -ge 12 ]
 }
 
+# root_files PID: how many of the process's descriptors name a file of
+# the document root.
+root_files() {
+	find "/proc/$1/fd" -lname "$ROOT/*" | wc -l
+}
+
+@test "a kept-alive connection idle for a second holds no file of the root open" {
+	start_idle 20s
+	exec {fd}<>"/dev/tcp/127.0.0.1/$port"
+	printf 'GET /hello.txt HTTP/1.1\r\nHost: t\r\n\r\n' >&"$fd"
+	until IFS= read -r -t 5 line <&"$fd" && [ "$line" = 'hello' ]; do :; done
+	handler=$(pgrep -P "$(pgrep -P "$pid")")
+	busy=$(root_files "$handler")
+	sleep 1.5
+	idle=$(root_files "$handler")
+	echo "files of the root open: $busy busy, $idle idle" >&2
+	# The file is opened again for the next request.
+	printf 'GET /hello.txt HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n' >&"$fd"
+	run timeout 5 cat <&"$fd"
+	exec {fd}>&-
+	stop_pid "$pid"
+	assert_line --index 0 $'HTTP/1.1 200 OK\r'
+	assert_line 'hello'
+	[ "$busy" -eq 1 ] && [ "$idle" -eq 0 ]
+}
+
 @test "a connection that never sends anything is closed by the header timeout" {
 	start=$(date +%s%N)
 	run bash -c 'exec 3<>/dev/tcp/127.0.0.1/$1; timeout 6 cat <&3' _ "$PORT"
