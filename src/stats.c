@@ -25,9 +25,6 @@
  */
 #define STATS_RECORD_MAX	(6 * HTTP_MAX_REQUEST_LINE + 1024)
 
-static char	*sbuf;		/* STATS_BUF bytes, from conn_serve() */
-static size_t	slen;
-
 /*
  * What every record of the connection repeats, formatted with its first
  * record (one process serves one connection): ,"pid":N,"conn":"ID" and
@@ -37,6 +34,9 @@ static char	ident[sizeof(",\"pid\":,\"conn\":") + 20 + 6 * CONN_ID_LEN];
 static size_t	ident_len;
 static char	client[sizeof(",\"client\":") + 6 * CONN_ADDR_LEN];
 static size_t	client_len;
+
+static char	*sbuf;		/* STATS_BUF bytes, from conn_serve() */
+static size_t	slen;
 
 /* Appends raw bytes to the record being built; sbuf has room (above). */
 static void
