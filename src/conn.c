@@ -101,10 +101,14 @@ map_buffers(struct conn *c)
 	if (p == MAP_FAILED)
 		return -1;
 	c->in = p;
-	c->out = p += CONN_IN_BUF;
-	stats_use_buffer(p += CONN_OUT_BUF);
-	file_use_cache(p += STATS_BUF);
-	c->path = p + FILE_CACHE_BUF;
+	p += CONN_IN_BUF;
+	c->out = p;
+	p += CONN_OUT_BUF;
+	stats_use_buffer(p);
+	p += STATS_BUF;
+	file_use_cache(p);
+	p += FILE_CACHE_BUF;
+	c->path = p;
 	return 0;
 }
 
