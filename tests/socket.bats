@@ -108,6 +108,28 @@ start_idle() {
 	[ "$elapsed_ms" -ge 2400 ] && [ "$elapsed_ms" -lt 6000 ]
 }
 
+# busy_and_idle MEASURE: runs MEASURE PID on the handler of the connection
+# on fd, now and after it has been idle for a second and a half; sets busy
+# and idle.
+busy_and_idle() {
+	local handler
+	handler=$(pgrep -P "$(pgrep -P "$pid")")
+	busy=$("$1" "$handler")
+	sleep 1.5
+	idle=$("$1" "$handler")
+	echo "$1: $busy busy, $idle idle" >&2
+}
+
+# last_request PATH: asks for PATH on fd with Connection: close, reads
+# the response into output and stops the handler.
+last_request() {
+	printf 'GET %s HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n' \
+	    "$1" >&"$fd"
+	run timeout 5 cat <&"$fd"
+	exec {fd}>&-
+	stop_pid "$pid"
+}
+
 # private_kib PID: the private memory of a process in KiB.
 private_kib() {
 	awk '/^Private_(Clean|Dirty):/ { k += $2 } END { print k }' \
@@ -125,16 +147,9 @@ private_kib() {
 	for i in $(seq 20); do
 		until IFS= read -r -t 5 line <&"$fd" && [ "$line" = 'hello' ]; do :; done
 	done
-	handler=$(pgrep -P "$(pgrep -P "$pid")")
-	busy=$(private_kib "$handler")
-	sleep 1.5
-	idle=$(private_kib "$handler")
-	echo "private KiB: $busy busy, $idle idle" >&2
+	busy_and_idle private_kib
 	# Back in use, the buffers serve as before.
-	printf 'GET /style.css HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n' >&"$fd"
-	run timeout 5 cat <&"$fd"
-	exec {fd}>&-
-	stop_pid "$pid"
+	last_request /style.css
 	assert_line --index 0 $'HTTP/1.1 200 OK\r'
 	assert_line 'body { color: red }'
 	[ $((busy - idle)) -ge 12 ]
@@ -151,16 +166,9 @@ root_files() {
 	exec {fd}<>"/dev/tcp/127.0.0.1/$port"
 	printf 'GET /hello.txt HTTP/1.1\r\nHost: t\r\n\r\n' >&"$fd"
 	until IFS= read -r -t 5 line <&"$fd" && [ "$line" = 'hello' ]; do :; done
-	handler=$(pgrep -P "$(pgrep -P "$pid")")
-	busy=$(root_files "$handler")
-	sleep 1.5
-	idle=$(root_files "$handler")
-	echo "files of the root open: $busy busy, $idle idle" >&2
+	busy_and_idle root_files
 	# The file is opened again for the next request.
-	printf 'GET /hello.txt HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n' >&"$fd"
-	run timeout 5 cat <&"$fd"
-	exec {fd}>&-
-	stop_pid "$pid"
+	last_request /hello.txt
 	assert_line --index 0 $'HTTP/1.1 200 OK\r'
 	assert_line 'hello'
 	[ "$busy" -eq 1 ] && [ "$idle" -eq 0 ]
