@@ -126,6 +126,7 @@ file_open(int root_fd, const char *rel, int flags, struct stat *ret_st,
 			return 404;
 		case EACCES:
 		case EPERM:
+		case ENXIO:	/* a socket, or a device with nothing behind */
 			return 403;
 		case ENAMETOOLONG:
 			return 414;

@@ -282,12 +282,20 @@ smuggle() {
 	done
 }
 
-@test "device files and FIFOs are refused at once and never opened for reading" {
+@test "device files, FIFOs and sockets are refused at once and never read" {
+	local i
 	mknod "$ROOT/zero" c 1 5
 	mknod "$ROOT/loop" b 7 0
 	mkfifo "$ROOT/fifo"
 	ln -s /dev/zero "$ROOT/devlink"
-	for t in /zero /loop /fifo /devlink; do
+	# A socket file that outlives its listener.
+	timeout 10 socat UNIX-LISTEN:"$ROOT/sock",unlink-close=0 /dev/null &
+	for i in $(seq 50); do
+		[ -S "$ROOT/sock" ] && break
+		sleep 0.1
+	done
+	stop_pid $!
+	for t in /zero /loop /fifo /devlink /sock; do
 		SECONDS=0
 		run send "GET $t HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
 		case $(status_of <<<"$output") in
