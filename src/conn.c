@@ -430,8 +430,9 @@ dispatch(struct conn *c)
 	const char	*allow;
 
 	if (!c->cfg_ok || c->root_fd < 0) {
+		/* The reason went to the log once, at start. */
 		(void)conn_discard(c, 0);
-		respond_error(c, 500);
+		respond_error_header(c, 500, NULL, NULL);
 		return;
 	}
 	/* "*" is for OPTIONS only (RFC 9112 section 3.2.4). */

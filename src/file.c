@@ -359,6 +359,7 @@ cached_store(const struct conn *c, size_t keylen, int fd,
 	    "Content-Length: %llu\r\n", type, (unsigned long long)st->st_size);
 	if (n < 0 || (size_t)n >= cap - (size_t)v) {
 		(void)close(fd);
+		errno = EOVERFLOW;	/* the reason respond_error() logs */
 		return 500;
 	}
 	cached->validators_len = (size_t)v;

@@ -426,8 +426,17 @@ respond_error_header(struct conn *c, int status, const char *name,
 	c->reply.bytes = len;
 }
 
+/*
+ * Sends the error response for status.  A failure on the server's side
+ * (500, 507) also goes to the log with errno's reason, so call this right
+ * after the call that failed.  The line names the request by its number on
+ * the connection, as the stats record does, and never by its content.
+ */
 void
 respond_error(struct conn *c, int status)
 {
+	if (status == 500 || status == 507)
+		conn_log(c, "request %u: %d %s: %s", c->seq, status,
+		    respond_reason(status), strerror(errno));
 	respond_error_header(c, status, NULL, NULL);
 }

@@ -79,11 +79,14 @@ open_parent(struct conn *c, const char **ret_name, int *ret_status)
 static void
 refuse(struct conn *c, int status)
 {
+	int	err = errno;	/* why a 500 or 507, for respond_error() */
+
 	if (status == 499) {
 		c->reply.status = 499;
 		return;
 	}
 	(void)conn_discard(c, 0);
+	errno = err;
 	if (status == 405)
 		respond_error_header(c, 405, "Allow",
 		    "GET, HEAD, POST, PUT, DELETE, OPTIONS");

@@ -332,6 +332,33 @@ only_files() {
 	cmp "$ROOT/upload/keep.txt" "$ROOT/hello.txt"
 }
 
+@test "a PUT that finds the disk full is logged as 507 with the reason" {
+	tmpfs "$ROOT/upload" 64k
+	serve -s "$STATS" -w /upload/
+	head -c 200000 /dev/urandom >"$DIR/big"
+	run curl -sS --max-time 10 -o /dev/null -w '%{http_code}' -T "$DIR/big" \
+	    "http://127.0.0.1:$PORT/upload/new.txt"
+	assert_output 507
+	until_handlers_gone "$HANDLER_PID"
+	run grep -c ': request 1: 507 Insufficient Storage: No space left on device$' \
+	    "$BATS_FILE_TMPDIR/activate.log"
+	assert_output 1
+}
+
+@test "a PUT onto a read-only file system is 500 and the log says why" {
+	tmpfs "$ROOT/upload" 64k
+	mount -o remount,ro "$ROOT/upload"
+	serve -s "$STATS" -w /upload/
+	run curl -sS --max-time 10 -o /dev/null -w '%{http_code}' \
+	    --data-binary @"$ROOT/hello.txt" -X PUT \
+	    "http://127.0.0.1:$PORT/upload/new.txt"
+	assert_output 500
+	until_handlers_gone "$HANDLER_PID"
+	run grep -c ': request 1: 500 Internal Server Error: Read-only file system$' \
+	    "$BATS_FILE_TMPDIR/activate.log"
+	assert_output 1
+}
+
 @test "two PUTs to one name at once leave one of them whole, never a mix" {
 	serve -s "$STATS" -w /upload/
 	head -c 60000 /dev/zero | tr '\0' A >"$DIR/a"
