@@ -271,3 +271,22 @@ teardown_file() {
 	deploy_wait 5 bash -c "nsenter -t $INIT -a journalctl -q --no-pager \
 	    -u 'stdhttpd@*' | grep -q 'stats file'"
 }
+
+@test "under RestrictSUIDSGID= every request would be 500, and the journal says why" {
+	# systemd enforces it by making openat2() fail, which is why the
+	# shipped unit leaves it out.
+	in_ct sh -c 'mkdir -p /run/systemd/system/stdhttpd@.service.d &&
+	    printf "[Service]\nRestrictSUIDSGID=yes\n" \
+	        >/run/systemd/system/stdhttpd@.service.d/suid.conf &&
+	    systemctl daemon-reload'
+	run in_net curl -sS -o /dev/null -w '%{http_code}' \
+	    http://127.0.0.1/HelloWorld.html
+	in_ct sh -c 'rm -r /run/systemd/system/stdhttpd@.service.d &&
+	    systemctl daemon-reload'
+	assert_output 500
+	deploy_wait 5 bash -c "nsenter -t $INIT -a journalctl -q --no-pager \
+	    -u 'stdhttpd@*' | grep -q ': request 1: 500 Internal Server Error: Function not implemented$'"
+	run in_net curl -sS -o /dev/null -w '%{http_code}' \
+	    http://127.0.0.1/HelloWorld.html
+	assert_output 200
+}
