@@ -430,7 +430,8 @@ dispatch(struct conn *c)
 	const char	*allow;
 
 	if (!c->cfg_ok || c->root_fd < 0) {
-		/* The reason went to the log once, at start. */
+		/* The reason went to the log at start; respond_error()
+		 * would log errno, which has nothing to do with it. */
 		(void)conn_discard(c, 0);
 		respond_error_header(c, 500, NULL, NULL);
 		return;
