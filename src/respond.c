@@ -329,6 +329,10 @@ file_sendfile(struct conn *c, int fd, off_t off, uint64_t len)
 			if (n > 0)
 				off += n;
 		}
+		if (n == 0)	/* the file shrank while it was sent */
+			conn_log(c, "request %u: the file ended %llu bytes "
+			    "short of its size", c->seq,
+			    (unsigned long long)len);
 		if (n <= 0)
 			return -1;
 		c->reply.bytes += (uint64_t)n;

@@ -359,6 +359,24 @@ only_files() {
 	assert_output 1
 }
 
+@test "a file that shrinks while it is sent ends the connection, and the log says so" {
+	local pid rc=0
+	head -c 20000000 /dev/zero >"$ROOT/shrinks.bin"
+	serve -s "$STATS"
+	curl -sS --max-time 20 --limit-rate 1M -o /dev/null \
+	    "http://127.0.0.1:$PORT/shrinks.bin" 2>/dev/null &
+	pid=$!
+	sleep 1
+	: >"$ROOT/shrinks.bin"
+	wait "$pid" || rc=$?
+	# curl: "transfer closed with outstanding read data remaining".
+	assert_equal "$rc" 18
+	until_handlers_gone "$HANDLER_PID"
+	run grep -cE ': request 1: the file ended [0-9]+ bytes short of its size$' \
+	    "$BATS_FILE_TMPDIR/activate.log"
+	assert_output 1
+}
+
 @test "two PUTs to one name at once leave one of them whole, never a mix" {
 	serve -s "$STATS" -w /upload/
 	head -c 60000 /dev/zero | tr '\0' A >"$DIR/a"
