@@ -94,6 +94,13 @@ refuse(struct conn *c, int status)
 		respond_error(c, status);
 }
 
+/* The status for a failed write: 507 when the disk or the quota is full. */
+static int
+storage_status(void)
+{
+	return errno == ENOSPC || errno == EDQUOT ? 507 : 500;
+}
+
 /*
  * Streams the request body into a new anonymous file in dirfd.  Returns
  * the file's fd, or -1 with *ret_status set (413, 400, 408, 507, 500, or
@@ -113,8 +120,7 @@ receive_body(struct conn *c, int dirfd, int *ret_status)
 	}
 	fd = openat(dirfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
 	if (fd < 0) {
-		*ret_status = errno == ENOSPC || errno == EDQUOT ? 507 :
-		    errno == EACCES ? 403 : 500;
+		*ret_status = errno == EACCES ? 403 : storage_status();
 		return -1;
 	}
 	while ((n = conn_body(c, &p)) > 0) {
@@ -125,8 +131,7 @@ receive_body(struct conn *c, int dirfd, int *ret_status)
 				continue;
 			}
 			if (w <= 0) {
-				*ret_status = errno == ENOSPC ||
-				    errno == EDQUOT ? 507 : 500;
+				*ret_status = storage_status();
 				goto fail;
 			}
 		}
@@ -136,7 +141,7 @@ receive_body(struct conn *c, int dirfd, int *ret_status)
 		goto fail;
 	}
 	if (fdatasync(fd) == -1) {
-		*ret_status = errno == ENOSPC ? 507 : 500;
+		*ret_status = storage_status();
 		goto fail;
 	}
 	return fd;
@@ -232,7 +237,7 @@ upload_put(struct conn *c)
 	if (status != 0 || (fd = receive_body(c, dirfd, &status)) < 0)
 		goto fail;
 	if (link_as(c, fd, dirfd, name, 1) == -1) {
-		status = errno == ENOSPC ? 507 : errno == EISDIR ? 405 : 500;
+		status = errno == EISDIR ? 405 : storage_status();
 		goto fail;
 	}
 	if (old != NULL) {
@@ -295,7 +300,7 @@ upload_post(struct conn *c)
 		if (link_as(c, fd, dirfd, name ? name : fresh, 0) == 0)
 			break;
 		if (errno != EEXIST || name != NULL) {
-			status = errno == EEXIST ? 409 : 500;
+			status = errno == EEXIST ? 409 : storage_status();
 			goto fail;
 		}
 	}
