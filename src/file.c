@@ -335,6 +335,15 @@ cached_lookup(const struct conn *c)
 	return 1;
 }
 
+/* Empties the cache, closing its file. */
+static void
+cached_close(void)
+{
+	if (cached->keylen > 0)
+		(void)close(cached->fd);
+	cached->keylen = 0;
+}
+
 /*
  * Makes fd the cached file for path, whose first keylen bytes are the
  * request path; the cache owns fd from now on.  Returns 0, or 500 (and
@@ -347,9 +356,7 @@ cached_store(const struct conn *c, size_t keylen, int fd,
 	size_t	 cap = sizeof(cached->fields);
 	int	 v, n;
 
-	if (cached->keylen > 0)
-		(void)close(cached->fd);
-	cached->keylen = 0;
+	cached_close();
 	file_etag(st, cached->etag);
 	util_http_date(st->st_mtime, cached->lastmod);
 	v = snprintf(cached->fields, cap, "Last-Modified: %s\r\nETag: %s\r\n",
@@ -402,9 +409,7 @@ file_use_cache(void *buf)
 void
 file_release(void)
 {
-	if (cached->keylen > 0)
-		(void)close(cached->fd);
-	cached->keylen = 0;
+	cached_close();
 	conn_release_pages(cached, FILE_CACHE_BUF);
 }
 
