@@ -132,6 +132,17 @@ decimal_parse(struct span s, uint64_t *ret)
 }
 
 /*
+ * The minor version to process an HTTP/1.x message as: a higher minor
+ * version than 1 is handled as 1.1, the highest stdhttpd conforms to (RFC
+ * 9110 section 2.5).
+ */
+static int
+minor_version(char digit)
+{
+	return digit > '1' ? 1 : digit - '0';
+}
+
+/*
  * Checks a request line p[0..n), without its line end.  When !complete the
  * line is still arriving: only what is there is checked, so junk is refused
  * before the client sends the end of the line.  On PARSE_OK fills the
@@ -151,9 +162,11 @@ request_line(const char *p, size_t n, int complete, struct request *req)
 		return complete ? 400 : PARSE_AGAIN;
 	if (i == 0)
 		return 400;
+	/* No request-target form has a fragment (section 3.2): a '#' is
+	 * refused, not cut off (section 3). */
 	target = ++i;
 	for (; i < n && p[i] != ' '; i++)
-		if ((unsigned char)p[i] < 0x20 || p[i] == 0x7f)
+		if ((unsigned char)p[i] < 0x20 || p[i] == 0x7f || p[i] == '#')
 			return 400;
 	if (i == n)
 		return complete ? 400 : PARSE_AGAIN;
@@ -173,14 +186,14 @@ request_line(const char *p, size_t n, int complete, struct request *req)
 	if (n - version != PARSE_VERSION_LEN)
 		return 400;
 	/* Well-formed but not ours: 505 (RFC 9110 section 15.6.6). */
-	if (p[version + 5] != '1' || p[version + 7] > '1')
+	if (p[version + 5] != '1')
 		return 505;
 
 	req->method_token.p = p;
 	req->method_token.len = target - 1;
 	req->target.p = p + target;
 	req->target.len = version - 1 - target;
-	req->minor = p[version + 7] - '0';
+	req->minor = minor_version(p[version + 7]);
 	return PARSE_OK;
 }
 
@@ -343,21 +356,43 @@ framing_parse(const struct header *h, size_t n, struct framing *f)
 	return PARSE_OK;
 }
 
-/* Is a Host value a uri-host [ ":" port ] (RFC 3986 section 3.2)? */
+/* Whether c may appear in a reg-name (RFC 3986 section 3.2.2). */
+static int
+is_reg_name_char(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	    (c >= 'A' && c <= 'Z') ||
+	    (c != '\0' && strchr("-._~!$&'()*+,;=%", c) != NULL);
+}
+
+/*
+ * Is a Host value a uri-host [ ":" port ] (RFC 9112 section 3.2)?  The host
+ * is a name or an IPv4 address, or an IP literal in brackets (RFC 3986
+ * section 3.2.2); the port is digits.
+ */
 static int
 host_valid(struct span s)
 {
-	size_t		 i;
-	unsigned char	 c;
+	size_t	i = 0;
 
-	for (i = 0; i < s.len; i++) {
-		c = (unsigned char)s.p[i];
-		if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-		    (c >= 'A' && c <= 'Z'))
-			continue;
-		if (strchr("-._~!$&'()*+,;=%:[]", c) == NULL || c == '\0')
+	if (s.len > 0 && s.p[0] == '[') {
+		for (i = 1; i < s.len && s.p[i] != ']'; i++)
+			if (!is_reg_name_char((unsigned char)s.p[i]) &&
+			    s.p[i] != ':')
+				return 0;
+		if (i++ == s.len)
+			return 0;	/* no ']' */
+	} else
+		for (; i < s.len && s.p[i] != ':'; i++)
+			if (!is_reg_name_char((unsigned char)s.p[i]))
+				return 0;
+	if (i == s.len)
+		return 1;
+	if (s.p[i] != ':')
+		return 0;
+	for (i++; i < s.len; i++)
+		if (!util_isdigit((unsigned char)s.p[i]))
 			return 0;
-	}
 	return 1;
 }
 
@@ -547,7 +582,7 @@ status_line(const char *p, size_t n, int complete, struct response *res)
 		return PARSE_AGAIN;
 	if (n < PARSE_STATUS_LEN || p[9] == '0')
 		return 400;
-	res->minor = p[7] - '0';
+	res->minor = minor_version(p[7]);
 	res->status = (p[9] - '0') * 100 + (p[10] - '0') * 10 + (p[11] - '0');
 	res->reason.p = p + n;
 	res->reason.len = 0;

@@ -131,6 +131,10 @@ valid_requests_parse_whole_and_byte_by_byte(void)
 		V("OPTIONS * HTTP/1.1\r\nHost: a:8080\r\n\r\n", PARSE_OK),
 		V("GET http://a/b HTTP/1.1\r\nHost: a\r\n\r\n", PARSE_OK),
 		V("GET / HTTP/1.1\r\nHost:\r\n\r\n", PARSE_OK),
+		V("GET / HTTP/1.1\r\nHost: a:\r\n\r\n", PARSE_OK),
+		V("GET / HTTP/1.1\r\nHost: 192.0.2.1:8080\r\n\r\n", PARSE_OK),
+		V("GET / HTTP/1.1\r\nHost: [v1.x:y]\r\n\r\n", PARSE_OK),
+		V("GET /%23 HTTP/1.1\r\nHost: a\r\n\r\n", PARSE_OK),
 		V("GET / HTTP/1.1\r\nHost: [::1]:80\r\nX-Empty:\r\n\r\n",
 		    PARSE_OK),
 		V("GET / HTTP/1.1\r\nHost: a\r\nX: \t v\xe9 \t\r\n\r\n",
@@ -205,6 +209,15 @@ malformed_requests_are_400_at_the_first_bad_byte(void)
 		V("GET / HTTP/1.0\r\nHost: a\r\nhost: b\r\n\r\n", 400),
 		V("GET / HTTP/1.1\r\nHost: a b\r\n\r\n", 400),
 		V("GET / HTTP/1.1\r\nHost: a/b\r\n\r\n", 400),
+		V("GET / HTTP/1.1\r\nHost: a:b\r\n\r\n", 400),
+		V("GET / HTTP/1.1\r\nHost: a:80:80\r\n\r\n", 400),
+		V("GET / HTTP/1.1\r\nHost: [::1\r\n\r\n", 400),
+		V("GET / HTTP/1.1\r\nHost: [::1]x\r\n\r\n", 400),
+		V("GET / HTTP/1.1\r\nHost: a]\r\n\r\n", 400),
+		V("GET / HTTP/1.1\r\nHost: [a[b]\r\n\r\n", 400),
+		/* no fragment in a request-target (RFC 9112 section 3.2) */
+		V("GET /a#", 400),
+		V("GET /a?q#", 400),
 		/* Content-Length (RFC 9110 section 8.6) */
 		V("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5x\r\n\r\n",
 		    400),
@@ -255,7 +268,6 @@ unsupported_requests_get_their_own_status(void)
 {
 	static const struct vector v[] = {
 		V("GET / HTTP/2.0\r\n", 505),
-		V("GET / HTTP/1.2\n", 505),
 		V("GET / HTTP/0.9\r\n", 505),
 		V("GET / HTTP/9.9\r\n", 505),
 		V("POST / HTTP/1.1\r\nHost: a\r\n"
@@ -409,6 +421,12 @@ request_fields_are_spans_into_the_buffer(void)
 	CHECK_SPAN(req.query, "");
 	CHECK_INT(req.minor, 0);
 	CHECK_SPAN(req.host, "");
+
+	/* A later 1.x is handled as 1.1 (RFC 9110 section 2.5). */
+	CHECK(req_ok("GET / HTTP/1.2\r\nHost: a\r\n\r\n", &req));
+	CHECK_INT(req.minor, 1);
+	CHECK_INT(req.keep_alive, 1);
+	CHECK(!req_ok("GET / HTTP/1.9\r\n\r\n", &req));	/* no Host */
 
 	CHECK(req_ok("GET / HTTP/1.1\r\nHost:\r\n\r\n", &req));
 	CHECK_SPAN(req.host, "");
@@ -727,6 +745,10 @@ response_keep_alive_follows_version_and_connection(void)
 	CHECK_INT(res.minor, 0);
 	CHECK(res_ok("HTTP/1.0 200 OK\r\nContent-Length: 0\r\n"
 	    "Connection: Keep-Alive\r\n\r\n", 0, &res));
+	CHECK_INT(res.keep_alive, 1);
+	/* A later 1.x is handled as 1.1 (RFC 9110 section 2.5). */
+	CHECK(res_ok("HTTP/1.2 200 OK\r\nContent-Length: 0\r\n\r\n", 0, &res));
+	CHECK_INT(res.minor, 1);
 	CHECK_INT(res.keep_alive, 1);
 }
 
