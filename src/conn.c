@@ -282,6 +282,16 @@ body_begin(struct conn *c)
 	}
 }
 
+/*
+ * Whether the request declares a body longer than max_body, which is
+ * refused before a byte of it is read, whatever the method.
+ */
+int
+conn_body_too_long(const struct conn *c)
+{
+	return c->body_left > c->cfg->max_body;
+}
+
 /* Fails the body with status; the connection cannot be reused. */
 static long
 body_fail(struct conn *c, int status)
@@ -304,6 +314,8 @@ body_next(struct conn *c, const char **ret_p, int may_read)
 	size_t	avail, used, data;
 	int	rc, n;
 
+	if (conn_body_too_long(c))
+		return body_fail(c, 413);
 	while (!c->body_done) {
 		avail = c->in_len - c->pos;
 		if (avail > 0 && c->req.chunked) {

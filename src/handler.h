@@ -83,6 +83,7 @@ struct conn {
 int	 conn_serve(struct conn *);
 #define CONN_WAIT_IDLE	(-1)	/* conn_fill(): between requests */
 int	 conn_fill(struct conn *, int);
+int	 conn_body_too_long(const struct conn *);
 long	 conn_body(struct conn *, const char **);
 int	 conn_discard(struct conn *, int);
 void	 conn_release_pages(void *, size_t);

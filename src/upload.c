@@ -114,7 +114,7 @@ receive_body(struct conn *c, int dirfd, int *ret_status)
 	ssize_t		 w;
 	int		 fd;
 
-	if (c->req.has_length && c->req.content_length > c->cfg->max_body) {
+	if (conn_body_too_long(c)) {
 		*ret_status = 413;
 		return -1;
 	}

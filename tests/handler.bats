@@ -205,9 +205,20 @@ status_lines() {
 	[ "$(echo "$output" | status_lines | wc -l)" -eq 1 ]
 }
 
-@test "a version other than 1.0 and 1.1 is 505" {
+@test "a major version other than 1 is 505" {
 	run serve 'GET / HTTP/2.0\r\nHost: t\r\n\r\n'
 	assert_line --index 0 $'HTTP/1.1 505 HTTP Version Not Supported\r'
+}
+
+@test "a later HTTP/1 minor version is answered as HTTP/1.1" {
+	run serve 'GET /hello.txt HTTP/1.2\r\nHost: t\r\n\r\nGET /style.css HTTP/1.9\r\nHost: t\r\n\r\n'
+	assert_equal "$(echo "$output" | status_lines)" "$(printf 'HTTP/1.1 200 OK\nHTTP/1.1 200 OK')"
+	refute_line $'Connection: close\r'
+}
+
+@test "a fragment in the target is 400, not cut off" {
+	run serve 'GET /hello.txt#top HTTP/1.1\r\nHost: t\r\n\r\n'
+	assert_line --index 0 $'HTTP/1.1 400 Bad Request\r'
 }
 
 @test "an unknown method is 501" {
@@ -250,6 +261,12 @@ status_lines() {
 	run serve 'GET /hello.txt HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nabcdeGET /style.css HTTP/1.1\r\nHost: t\r\n\r\n'
 	assert_equal "$(echo "$output" | status_lines)" "$(printf 'HTTP/1.1 200 OK\nHTTP/1.1 200 OK')"
 	assert_line 'body { color: red }'
+}
+
+@test "a GET declaring a body over max_body is 413 without waiting for it" {
+	run bash -c "{ printf 'GET /hello.txt HTTP/1.1\r\nHost: t\r\nContent-Length: 1000000000\r\n\r\n'; sleep 4; } |
+	    timeout 3 '$STDHTTPD' -r '$ROOT' -s '$STATS'"
+	assert_line --index 0 $'HTTP/1.1 413 Content Too Large\r'
 }
 
 @test "OPTIONS lists the methods allowed on the target" {
