@@ -9,8 +9,8 @@ case ${1:-} in
 run)	want="$build" ;;
 check)	want="$build bats bats-support bats-assert bats-file curl \
 	      netcat-openbsd socat iproute2 procps strace time xinetd jq mandoc \
-	      systemd-container logrotate chromium nginx-light prometheus \
-	      clang valgrind" ;;
+	      systemd-container logrotate chromium nginx-light lighttpd \
+	      prometheus clang valgrind" ;;
 *)	echo "usage: $0 run|check" >&2; exit 100 ;;
 esac
 

@@ -1,5 +1,6 @@
 # Shared helpers for the bats suites: build paths, a scratch document root,
-# free loopback ports, and the handler under systemd-socket-activate.
+# free loopback ports, the handler under systemd-socket-activate, and the
+# peers nginx and lighttpd.
 # Every server started here listens on 127.0.0.1, runs under timeout and is
 # stopped by its pid.
 
@@ -76,6 +77,76 @@ start_handler() {
 	    --inetd "$STDHTTPD" "$@" 3>&- 2>>"$BATS_FILE_TMPDIR/activate.log" &
 	HANDLER_PID=$!
 	wait_port "$port"
+}
+
+# nginx and lighttpd, the peers some suites compare with, run at most this
+# long (seconds): an upper bound on a whole suite.
+PEER_LIFETIME=600
+
+# start_nginx DIR: nginx with one worker serving DIR/www (DIR/www/upload/
+# takes PUT and DELETE; DIR/www/chunked/ answers chunked); sets NG_PORT and
+# NG_PID.
+start_nginx() {
+	local d=$1
+	NG_PORT=$(free_port)
+	mkdir -p "$d/www/upload" "$d/www/chunked" "$d/tmp"
+	# As root, nginx's workers would run as nobody, who cannot enter the
+	# test's private temporary directory: keep them as root.
+	local user=
+	[ "$(id -u)" -ne 0 ] || user='user root;'
+	cat > "$d/nginx.conf" <<-EOF
+	$user
+	worker_processes 1;
+	error_log $d/error.log;
+	events { worker_connections 64; }
+	http {
+		access_log $d/access.log;
+		client_body_temp_path $d/tmp;
+		proxy_temp_path $d/tmp;
+		fastcgi_temp_path $d/tmp;
+		uwsgi_temp_path $d/tmp;
+		scgi_temp_path $d/tmp;
+		types { text/plain txt; text/html html; }
+		server {
+			listen 127.0.0.1:$NG_PORT;
+			root $d/www;
+			location /upload/ {
+				dav_methods PUT DELETE;
+				create_full_put_path on;
+			}
+			# A body filter drops Content-Length: nginx chunks.
+			location /chunked/ {
+				sub_filter 'zebra' 'ZEBRA';
+				sub_filter_once off;
+				sub_filter_types *;
+			}
+		}
+	}
+	EOF
+	timeout "$PEER_LIFETIME" nginx -p "$d" -c "$d/nginx.conf" \
+	    -g "daemon off; pid $d/nginx.pid;" 3>&- 2>/dev/null &
+	NG_PID=$!
+	wait_port "$NG_PORT"
+}
+
+# start_lighttpd DIR: lighttpd serving DIR/www, with index.html as the
+# index file and the types nginx gets above (without a type lighttpd sends
+# no validators); sets LT_PORT and LT_PID.
+start_lighttpd() {
+	local d=$1
+	LT_PORT=$(free_port)
+	cat > "$d/lighttpd.conf" <<-EOF
+	server.document-root = "$d/www"
+	server.bind = "127.0.0.1"
+	server.port = $LT_PORT
+	server.errorlog = "$d/lighttpd-error.log"
+	index-file.names = ( "index.html" )
+	mimetype.assign = ( ".txt" => "text/plain", ".html" => "text/html" )
+	EOF
+	timeout "$PEER_LIFETIME" lighttpd -D -f "$d/lighttpd.conf" 3>&- \
+	    2>/dev/null &
+	LT_PID=$!
+	wait_port "$LT_PORT"
 }
 
 # stop_pid PID: stops a server started by a suite, bounded in time.

@@ -25,7 +25,7 @@ setup_file() {
 	for i in $(seq 200); do
 		printf 'nginx file %d\n' "$i" > "$T/ng/www/n$i.txt"
 	done
-	wc_start_nginx "$T/ng"
+	start_nginx "$T/ng"
 	export NG_PORT NG_PID
 }
 

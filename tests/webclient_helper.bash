@@ -1,6 +1,6 @@
 # webclient_helper.bash - servers for tests/webclient.bats: stdhttpd under
-# systemd-socket-activate, nginx with its own configuration, a scripted
-# server that answers a few requests and closes, and nc capturing requests.
+# systemd-socket-activate, a scripted server that answers a few requests and
+# closes, and nc capturing requests (nginx comes from helper.bash).
 # Every server listens on 127.0.0.1, runs under timeout, and is stopped by
 # its pid.
 
@@ -18,51 +18,6 @@ wc_start_stdhttpd() {
 	    "$STDHTTPD" -r "$1" -s "$2" -w /upload/ 3>&- 2>/dev/null &
 	SD_PID=$!
 	wait_port "$SD_PORT"
-}
-
-# wc_start_nginx DIR: serves DIR/www (DIR/www/upload/ takes PUT and
-# DELETE; DIR/www/chunked/ answers chunked); sets NG_PORT and NG_PID.
-wc_start_nginx() {
-	local d=$1
-	NG_PORT=$(free_port)
-	mkdir -p "$d/www/upload" "$d/www/chunked" "$d/tmp"
-	# As root, nginx's workers would run as nobody, who cannot enter the
-	# test's private temporary directory: keep them as root.
-	local user=
-	[ "$(id -u)" -ne 0 ] || user='user root;'
-	cat > "$d/nginx.conf" <<-EOF
-	$user
-	worker_processes 1;
-	error_log $d/error.log;
-	events { worker_connections 64; }
-	http {
-		access_log $d/access.log;
-		client_body_temp_path $d/tmp;
-		proxy_temp_path $d/tmp;
-		fastcgi_temp_path $d/tmp;
-		uwsgi_temp_path $d/tmp;
-		scgi_temp_path $d/tmp;
-		types { text/plain txt; text/html html; }
-		server {
-			listen 127.0.0.1:$NG_PORT;
-			root $d/www;
-			location /upload/ {
-				dav_methods PUT DELETE;
-				create_full_put_path on;
-			}
-			# A body filter drops Content-Length: nginx chunks.
-			location /chunked/ {
-				sub_filter 'zebra' 'ZEBRA';
-				sub_filter_once off;
-				sub_filter_types *;
-			}
-		}
-	}
-	EOF
-	timeout "$WC_SERVER_LIFETIME" nginx -p "$d" -c "$d/nginx.conf" \
-	    -g "daemon off; pid $d/nginx.pid;" 3>&- 2>/dev/null &
-	NG_PID=$!
-	wait_port "$NG_PORT"
 }
 
 # wc_start_script DIR N: a server that answers N requests on the first
