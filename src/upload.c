@@ -210,7 +210,8 @@ created(struct conn *c, const char *sep, const char *name)
 /*
  * PUT (RFC 9110 section 9.3.4): creates (201) or replaces (204) the file
  * at the path with the body, atomically.  A directory as target is 405;
- * preconditions (If-Match, If-None-Match: *) give 412.
+ * preconditions (If-Match, If-None-Match: *) give 412; a partial body
+ * (Content-Range) is 400.
  */
 void
 upload_put(struct conn *c)
@@ -223,6 +224,13 @@ upload_put(struct conn *c)
 
 	if (c->path[strlen(c->path) - 1] == '/') {
 		refuse(c, 405);
+		return;
+	}
+	/* A Content-Range says the body is part of the file; stored as the
+	 * whole file it would lose the rest (RFC 9110 section 14.5). */
+	if (parse_header(c->req.headers, c->req.nheaders,
+	    "Content-Range") != NULL) {
+		refuse(c, 400);
 		return;
 	}
 	if ((dirfd = open_parent(c, &name, &status)) < 0) {
@@ -333,6 +341,13 @@ upload_delete(struct conn *c)
 
 	if (c->path[strlen(c->path) - 1] == '/') {
 		refuse(c, 405);
+		return;
+	}
+	/* A Content-Range says the body is part of the file; stored as the
+	 * whole file it would lose the rest (RFC 9110 section 14.5). */
+	if (parse_header(c->req.headers, c->req.nheaders,
+	    "Content-Range") != NULL) {
+		refuse(c, 400);
 		return;
 	}
 	if ((dirfd = open_parent(c, &name, &status)) < 0) {

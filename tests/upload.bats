@@ -175,6 +175,13 @@ no_leftovers() {
 	[ ! -e "$ROOT/upload/no" ]
 }
 
+@test "a PUT of part of a file (Content-Range) is 400 and the file is untouched" {
+	printf 'whole file\n' >"$ROOT/upload/part.txt"
+	[ "$(code -T - -H 'Content-Range: bytes 0-3/11' "$(url /upload/part.txt)" <<<'WHO')" = 400 ]
+	assert_equal "$(cat "$ROOT/upload/part.txt")" 'whole file'
+	no_leftovers
+}
+
 @test "create_dirs on makes the missing parent directories" {
 	port=$(free_port)
 	printf 'create_dirs on\n' >"$BATS_TEST_TMPDIR/cd.conf"
