@@ -343,13 +343,6 @@ upload_delete(struct conn *c)
 		refuse(c, 405);
 		return;
 	}
-	/* A Content-Range says the body is part of the file; stored as the
-	 * whole file it would lose the rest (RFC 9110 section 14.5). */
-	if (parse_header(c->req.headers, c->req.nheaders,
-	    "Content-Range") != NULL) {
-		refuse(c, 400);
-		return;
-	}
 	if ((dirfd = open_parent(c, &name, &status)) < 0) {
 		refuse(c, status == 409 ? 404 : status);
 		return;
