@@ -3,8 +3,8 @@
 # to the three of them serving the same files.  Each table lists requests on
 # which nginx and lighttpd give the same status, and stdhttpd must give it
 # too.  Where stdhttpd answers differently from both, README.md says why
-# ("Where stdhttpd differs from nginx and lighttpd"), and handler.bats and
-# upload.bats test its answer.
+# ("Where stdhttpd answers differently from nginx and lighttpd"), and the
+# unit tests, handler.bats and upload.bats test its answer.
 
 load helper
 
