@@ -280,6 +280,21 @@ respond_end_fields(struct conn *c, const char *type, const char *fields,
 	end_head(c);
 }
 
+/*
+ * Logs why the file's last left bytes were not sent: it ended early (n is
+ * 0) or reading it failed (errno says why).
+ */
+static void
+log_unread(const struct conn *c, ssize_t n, uint64_t left)
+{
+	if (n == 0)
+		conn_log(c, "request %u: the file ended %llu bytes short of "
+		    "its size", c->seq, (unsigned long long)left);
+	else
+		conn_log(c, "request %u: reading the file: %s", c->seq,
+		    strerror(errno));
+}
+
 /* Copies len bytes of fd at off into the output buffer; -1 if short. */
 static int
 file_inline(struct conn *c, int fd, off_t off, size_t len)
@@ -292,8 +307,10 @@ file_inline(struct conn *c, int fd, off_t off, size_t len)
 		n = pread(fd, c->out + c->out_len, len, off);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
+		if (n <= 0) {
+			log_unread(c, n, len);
 			return -1;
+		}
 		c->out_len += (size_t)n;
 		c->reply.bytes += (uint64_t)n;
 		off += n;
@@ -329,10 +346,10 @@ file_sendfile(struct conn *c, int fd, off_t off, uint64_t len)
 			if (n > 0)
 				off += n;
 		}
-		if (n == 0)	/* the file shrank while it was sent */
-			conn_log(c, "request %u: the file ended %llu bytes "
-			    "short of its size", c->seq,
-			    (unsigned long long)len);
+		/* The file shrank while it was sent, or reading it failed;
+		 * any other error is the client's side of the connection. */
+		if (n == 0 || (n < 0 && errno == EIO))
+			log_unread(c, n, len);
 		if (n <= 0)
 			return -1;
 		c->reply.bytes += (uint64_t)n;

@@ -377,6 +377,39 @@ only_files() {
 	assert_output 1
 }
 
+@test "a read error on the served file ends the connection, and the log says so" {
+	[ -z "${STDHTTPD_BUILD:-}" ] ||
+	    skip "the sanitizers' runtime must come before any preloaded library"
+	# Every read of a file's contents fails, as on a failing disk.
+	cat >"$DIR/eio.c" <<-'EOF'
+	#include <errno.h>
+	#include <sys/types.h>
+	ssize_t pread(int fd, void *buf, size_t n, off_t off)
+	{
+		(void)fd; (void)buf; (void)n; (void)off;
+		errno = EIO;
+		return -1;
+	}
+	ssize_t sendfile(int out, int in, off_t *off, size_t n)
+	{
+		(void)out; (void)in; (void)off; (void)n;
+		errno = EIO;
+		return -1;
+	}
+	EOF
+	cc -shared -fPIC -o "$DIR/eio.so" "$DIR/eio.c"
+	# hello.txt is copied into the response, big.bin sent by sendfile.
+	for f in hello.txt big.bin; do
+		printf 'GET /%s HTTP/1.1\r\nHost: t\r\n\r\nGET /%s HTTP/1.1\r\nHost: t\r\n\r\n' "$f" "$f" |
+		    LD_PRELOAD=$DIR/eio.so timeout 10 "$STDHTTPD" -r "$ROOT" \
+		    -s "$STATS" >"$DIR/out" 2>"$DIR/err"
+		# The second request is not answered: the connection closed.
+		assert_equal "$(grep -ac '^HTTP/1.1 ' "$DIR/out")" 1
+		run grep -c ': request 1: reading the file: Input/output error$' "$DIR/err"
+		assert_output 1
+	done
+}
+
 @test "two PUTs to one name at once leave one of them whole, never a mix" {
 	serve -s "$STATS" -w /upload/
 	head -c 60000 /dev/zero | tr '\0' A >"$DIR/a"
