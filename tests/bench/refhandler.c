@@ -29,10 +29,14 @@
 #define REF_MAX_BURST	64	/* responses in one writev (<= IOV_MAX) */
 #define REF_LINE_MAX	512	/* one stats record */
 
-#define REF_HEAD "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n" \
-	"Content-Length: 612\r\n\r\n"
+#define REF_FIELDS "Content-Type: text/html\r\nContent-Length: 612\r\n\r\n"
+#define REF_HEAD "HTTP/1.1 200 OK\r\n" REF_FIELDS
+/* The last response says that the connection closes (RFC 9112 section
+ * 9.6), as stdhttpd's does; a client would otherwise wait for more. */
+#define REF_HEAD_CLOSE "HTTP/1.1 200 OK\r\nConnection: close\r\n" REF_FIELDS
 
 static char	 response[sizeof(REF_HEAD) - 1 + REF_BODY_LEN];
+static char	 response_close[sizeof(REF_HEAD_CLOSE) - 1 + REF_BODY_LEN];
 static char	 in[REF_IN_BUF];
 static char	 lines[REF_MAX_BURST * REF_LINE_MAX];
 static size_t	 lines_len;
@@ -195,6 +199,8 @@ main(int argc, char *argv[])
 		identify();
 	memcpy(response, REF_HEAD, sizeof(REF_HEAD) - 1);
 	memset(response + sizeof(REF_HEAD) - 1, 'x', REF_BODY_LEN);
+	memcpy(response_close, REF_HEAD_CLOSE, sizeof(REF_HEAD_CLOSE) - 1);
+	memset(response_close + sizeof(REF_HEAD_CLOSE) - 1, 'x', REF_BODY_LEN);
 
 	while (!closing) {
 		do {
@@ -211,8 +217,9 @@ main(int argc, char *argv[])
 			closing = wants_close(in + start,
 			    (size_t)(end - (in + start)));
 			start = (size_t)(end - in) + 4;
-			iov[niov].iov_base = response;
-			iov[niov].iov_len = sizeof(response);
+			iov[niov].iov_base = closing ? response_close : response;
+			iov[niov].iov_len = closing ? sizeof(response_close) :
+			    sizeof(response);
 			if (stats_fd >= 0)
 				record();
 			if (++niov == REF_MAX_BURST) {
