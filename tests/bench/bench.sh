@@ -403,6 +403,7 @@ report() {
 		echo "$line"
 	done
 	echo
+	errors
 	echo "Ratios: the median over the rounds of stdhttpd's requests per" \
 	    "second (stats on, unless named) divided by the other's in the" \
 	    "same round:"
@@ -452,6 +453,22 @@ report() {
 		echo
 	fi
 	targets
+}
+
+# Names the runs in which wrk counted errors (socket errors or answers
+# other than 2xx and 3xx), whose figures do not measure what they seem to.
+errors() {
+	local e
+	e=$(awk -F'\t' '{ n[$1 ", " $2] += $6; r[$1 ", " $2]++ }
+	    END { for (k in n) if (n[k] > 0)
+		printf "- %s: %d a run on average\n", k, n[k] / r[k] }' \
+	    "$dir/raw.tsv" | sort)
+	[ -n "$e" ] || return 0
+	echo "wrk counted errors in these runs (socket errors or non-2xx" \
+	    "answers):"
+	echo
+	echo "$e"
+	echo
 }
 
 # target TEXT VALUE LIMIT: one row of the targets table (VALUE >= LIMIT).
