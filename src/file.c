@@ -10,31 +10,10 @@
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "handler.h"
-
-/* The request path without the scheme and authority of an absolute-form
- * target (RFC 9112 section 3.2.2), which a server must accept. */
-static struct span
-origin_path(struct span p)
-{
-	size_t	skip = 0, i;
-
-	if (p.len >= 7 && strncasecmp(p.p, "http://", 7) == 0)
-		skip = 7;
-	else if (p.len >= 8 && strncasecmp(p.p, "https://", 8) == 0)
-		skip = 8;
-	if (skip == 0)
-		return p;
-	for (i = skip; i < p.len && p.p[i] != '/'; i++)
-		;
-	if (i == p.len)
-		return SPAN_LIT("/");
-	return (struct span){ p.p + i, p.len - i };
-}
 
 /*
  * Resolves a request path to a normalised path beneath the root: decodes
@@ -52,7 +31,6 @@ file_resolve(struct span path, char *out, size_t outlen)
 	size_t	dlen, i, s, n, o = 0;
 	int	dir = 0;
 
-	path = origin_path(path);
 	if (util_percent_decode(path, dec, sizeof(dec), &dlen) == -1)
 		return errno == ENAMETOOLONG ? 414 : 400;
 	if (dlen == 0 || dec[0] != '/' || outlen < 3)

@@ -62,12 +62,12 @@ struct request {
 	struct span	method_token;	/* as sent, e.g. "GET" */
 	enum method	method;
 	struct span	target;		/* request-target as sent */
-	struct span	path;		/* target up to '?' */
+	struct span	path;		/* target up to '?', from its '/' */
 	struct span	query;		/* after '?', may be empty */
 	int		minor;		/* HTTP/1.<minor>, 0 or 1 */
 
 	/* Derived from the header fields by parse_request(). */
-	struct span	host;
+	struct span	host;		/* Host, or the target's authority */
 	int		keep_alive;	/* the connection may persist */
 	int		chunked;	/* Transfer-Encoding: chunked */
 	int		has_length;	/* Content-Length was given */

@@ -396,6 +396,42 @@ host_valid(struct span s)
 	return 1;
 }
 
+/*
+ * Reads an absolute-form target's path, "http://authority/p" (RFC 9112
+ * section 3.2.2): the authority becomes the request's host and "/p" (or
+ * "/") its path, as if the target had been in origin form.  Returns
+ * PARSE_OK, also for an origin-form path, or 400 for an authority without
+ * a host (RFC 9110 section 4.2.1) or with userinfo or other bytes that a
+ * host cannot have (section 4.2.4).
+ */
+static int
+absolute_form(struct request *req)
+{
+	struct span	 authority;
+	size_t		 skip, i;
+
+	if (span_is_prefix(req->path, "http://"))
+		skip = 7;
+	else if (span_is_prefix(req->path, "https://"))
+		skip = 8;
+	else
+		return PARSE_OK;
+	for (i = skip; i < req->path.len && req->path.p[i] != '/'; i++)
+		;
+	authority = (struct span){ req->path.p + skip, i - skip };
+	if (authority.len == 0 || authority.p[0] == ':' ||
+	    !host_valid(authority))
+		return 400;
+	req->host = authority;
+	/* An empty path means "/" (RFC 9110 section 4.2.3): the last '/' of
+	 * "://" stands for it, so the span stays inside the buffer. */
+	if (i == req->path.len)
+		req->path = (struct span){ req->path.p + skip - 1, 1 };
+	else
+		req->path = (struct span){ req->path.p + i, req->path.len - i };
+	return PARSE_OK;
+}
+
 static enum method
 method_lookup(struct span t)
 {
@@ -472,6 +508,9 @@ request_derive(struct request *req)
 		return 400;
 	if (!host_valid(req->host))
 		return 400;
+	/* The target's host, when it names one, wins over Host (3.2.2). */
+	if ((rc = absolute_form(req)) != PARSE_OK)
+		return rc;
 	if ((rc = framing_parse(req->headers, req->nheaders, &f)) != PARSE_OK)
 		return rc;
 	/* An HTTP/1.0 peer cannot mean chunked (RFC 9112 section 6.1). */

@@ -70,6 +70,10 @@ agree() {
 	200 GET /a.txt?x=1 HTTP/1.1\r\nHost: x\r\n\r\n
 	400 GET /a.txt http/1.1\r\nHost: x\r\n\r\n
 	400 GET a.txt HTTP/1.1\r\nHost: x\r\n\r\n
+	400 GET http:///a.txt HTTP/1.1\r\nHost: x\r\n\r\n
+	400 GET http://u@x/a.txt HTTP/1.1\r\nHost: x\r\n\r\n
+	400 GET http://x:abc/a.txt HTTP/1.1\r\nHost: x\r\n\r\n
+	400 GET http://[::1/a.txt HTTP/1.1\r\nHost: x\r\n\r\n
 	505 GET /a.txt HTTP/2.0\r\nHost: x\r\n\r\n
 	505 GET /a.txt HTTP/3.0\r\nHost: x\r\n\r\n
 	EOF

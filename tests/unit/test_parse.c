@@ -215,6 +215,13 @@ malformed_requests_are_400_at_the_first_bad_byte(void)
 		V("GET / HTTP/1.1\r\nHost: [::1]x\r\n\r\n", 400),
 		V("GET / HTTP/1.1\r\nHost: a]\r\n\r\n", 400),
 		V("GET / HTTP/1.1\r\nHost: [a[b]\r\n\r\n", 400),
+		/* an absolute-form authority is a host (RFC 9110 4.2) */
+		V("GET http:///a HTTP/1.1\r\nHost: a\r\n\r\n", 400),
+		V("GET http://:80/a HTTP/1.1\r\nHost: a\r\n\r\n", 400),
+		V("GET http://u@a/a HTTP/1.1\r\nHost: a\r\n\r\n", 400),
+		V("GET http://a:b/a HTTP/1.1\r\nHost: a\r\n\r\n", 400),
+		V("GET http://[::1/a HTTP/1.1\r\nHost: a\r\n\r\n", 400),
+		V("GET https:// HTTP/1.1\r\nHost: a\r\n\r\n", 400),
 		/* no fragment in a request-target (RFC 9112 section 3.2) */
 		V("GET /a#", 400),
 		V("GET /a?q#", 400),
@@ -421,6 +428,20 @@ request_fields_are_spans_into_the_buffer(void)
 	CHECK_SPAN(req.query, "");
 	CHECK_INT(req.minor, 0);
 	CHECK_SPAN(req.host, "");
+
+	/* An absolute-form target names the host and carries the path
+	 * (RFC 9112 section 3.2.2). */
+	CHECK(req_ok("GET http://example.com/a/b?q HTTP/1.1\r\nHost: x\r\n"
+	    "\r\n", &req));
+	CHECK_SPAN(req.host, "example.com");
+	CHECK_SPAN(req.path, "/a/b");
+	CHECK_SPAN(req.query, "q");
+	CHECK(req_ok("GET HTTPS://[::1]:8080 HTTP/1.1\r\nHost: x\r\n\r\n",
+	    &req));
+	CHECK_SPAN(req.host, "[::1]:8080");
+	CHECK_SPAN(req.path, "/");
+	CHECK(req_ok("GET ftp://a/b HTTP/1.1\r\nHost: x\r\n\r\n", &req));
+	CHECK_SPAN(req.path, "ftp://a/b");	/* file_resolve() refuses it */
 
 	/* A later 1.x is handled as 1.1 (RFC 9110 section 2.5). */
 	CHECK(req_ok("GET / HTTP/1.2\r\nHost: a\r\n\r\n", &req));

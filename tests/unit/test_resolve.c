@@ -46,9 +46,6 @@ static const struct {
 	{ "/a+b", "/a+b" },
 	{ "/%25", "/%" },	/* decoded once only */
 	{ "/%2541", "/%41" },
-	{ "http://host/x/y", "/x/y" },
-	{ "HTTP://host:8080/x", "/x" },
-	{ "http://host", "/" },
 	{ "/a\\..\\b", "/a\\..\\b" },	/* backslash is a name byte */
 };
 
