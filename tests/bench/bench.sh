@@ -464,8 +464,8 @@ errors() {
 		printf "- %s: %d a run on average\n", k, n[k] / r[k] }' \
 	    "$dir/raw.tsv" | sort)
 	[ -n "$e" ] || return 0
-	echo "wrk counted errors in these runs (socket errors or non-2xx" \
-	    "answers):"
+	echo "wrk counted errors in these runs (socket errors, or answers" \
+	    "other than 2xx and 3xx):"
 	echo
 	echo "$e"
 	echo
