@@ -1,7 +1,8 @@
 #!/bin/sh
-# Installs the Debian packages that "make run" or "make check" need and this
-# machine lacks.  As root it runs apt-get; otherwise it prints the command.
-#   tests/deps.sh run|check
+# Installs the Debian packages that "make run", "make check" or "make bench"
+# need and this machine lacks.  As root it runs apt-get; otherwise it prints
+# the command.
+#   tests/deps.sh run|check|bench
 set -eu
 
 build="gcc make pkg-config libjansson-dev libsystemd-dev systemd"
@@ -11,7 +12,12 @@ check)	want="$build bats bats-support bats-assert bats-file curl \
 	      netcat-openbsd socat iproute2 procps strace time xinetd jq mandoc \
 	      systemd-container logrotate chromium nginx-light lighttpd \
 	      prometheus clang valgrind" ;;
-*)	echo "usage: $0 run|check" >&2; exit 100 ;;
+# libc6-dev brings the static libc of the static builds.
+bench)	want="$build libc6-dev wrk nginx-light lighttpd busybox micro-httpd \
+	      xinetd jq netcat-openbsd iproute2 procps"
+	# Any gnuplot draws the plot; gnuplot-nox would replace the others.
+	command -v gnuplot >/dev/null || want="$want gnuplot-nox" ;;
+*)	echo "usage: $0 run|check|bench" >&2; exit 100 ;;
 esac
 
 missing=

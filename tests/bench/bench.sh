@@ -59,29 +59,6 @@ die() {
 	exit 1
 }
 
-# Installs the Debian packages the benchmark needs and this machine lacks.
-install_deps() {
-	local want="wrk nginx-light lighttpd busybox micro-httpd jq gcc libc6-dev
-	    iproute2 procps xinetd"
-	local missing= p
-	command -v gnuplot >/dev/null || want="$want gnuplot-nox"
-	for p in $want; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
-		    grep -q 'install ok installed' || missing="$missing $p"
-	done
-	# nginx-light or full nginx: either brings the binary.
-	[ -x /usr/sbin/nginx ] && missing=${missing/ nginx-light/}
-	[ -z "$missing" ] && return 0
-	if [ "$(id -u)" -ne 0 ]; then
-		echo "make bench needs these Debian packages:$missing" >&2
-		echo "install them with:  sudo apt-get install$missing" >&2
-		exit 1
-	fi
-	echo "installing:$missing" >&2
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-	    -o DPkg::Lock::Timeout=300 $missing >&2
-}
-
 # A free port below the ephemeral range (32768 up): the close workloads
 # leave thousands of client ports in TIME-WAIT, and a listener cannot bind
 # one of those.
@@ -545,7 +522,7 @@ plot() {
 }
 
 [ "$(id -u)" -eq 0 ] || die "run as root: it installs packages and starts xinetd"
-install_deps
+tests/deps.sh bench
 make --no-print-directory build/stdhttpd build/stdhttpd-admin >&2
 make --no-print-directory B=build/static STATIC=1 build/static/stdhttpd >&2
 # Everything a run uses lives in the scratch directory, so a rebuild or a
