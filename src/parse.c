@@ -365,10 +365,21 @@ is_reg_name_char(unsigned char c)
 	    (c != '\0' && strchr("-._~!$&'()*+,;=%", c) != NULL);
 }
 
+/* Whether s.p[i] is a '%' without two hex digits behind it (RFC 3986
+ * section 2.1). */
+static int
+bad_escape(struct span s, size_t i)
+{
+	return s.p[i] == '%' && (i + 2 >= s.len ||
+	    util_hex((unsigned char)s.p[i + 1]) < 0 ||
+	    util_hex((unsigned char)s.p[i + 2]) < 0);
+}
+
 /*
- * Is a Host value a uri-host [ ":" port ] (RFC 9112 section 3.2)?  The host
- * is a name or an IPv4 address, or an IP literal in brackets (RFC 3986
- * section 3.2.2); the port is digits.
+ * Is a Host value empty or a uri-host [ ":" port ] (RFC 9112 section 3.2)?
+ * The host is a name or an IPv4 address, or an IP literal in brackets (RFC
+ * 3986 section 3.2.2); the port is digits.  A port needs a host: an "http"
+ * URI with an empty host is invalid (RFC 9110 section 4.2.1).
  */
 static int
 host_valid(struct span s)
@@ -377,18 +388,19 @@ host_valid(struct span s)
 
 	if (s.len > 0 && s.p[0] == '[') {
 		for (i = 1; i < s.len && s.p[i] != ']'; i++)
-			if (!is_reg_name_char((unsigned char)s.p[i]) &&
-			    s.p[i] != ':')
+			if ((!is_reg_name_char((unsigned char)s.p[i]) &&
+			    s.p[i] != ':') || bad_escape(s, i))
 				return 0;
 		if (i++ == s.len)
 			return 0;	/* no ']' */
 	} else
 		for (; i < s.len && s.p[i] != ':'; i++)
-			if (!is_reg_name_char((unsigned char)s.p[i]))
+			if (!is_reg_name_char((unsigned char)s.p[i]) ||
+			    bad_escape(s, i))
 				return 0;
 	if (i == s.len)
 		return 1;
-	if (s.p[i] != ':')
+	if (s.p[i] != ':' || i == 0)
 		return 0;
 	for (i++; i < s.len; i++)
 		if (!util_isdigit((unsigned char)s.p[i]))
@@ -419,8 +431,7 @@ absolute_form(struct request *req)
 	for (i = skip; i < req->path.len && req->path.p[i] != '/'; i++)
 		;
 	authority = (struct span){ req->path.p + skip, i - skip };
-	if (authority.len == 0 || authority.p[0] == ':' ||
-	    !host_valid(authority))
+	if (authority.len == 0 || !host_valid(authority))
 		return 400;
 	req->host = authority;
 	/* An empty path means "/" (RFC 9110 section 4.2.3): the last '/' of

@@ -85,6 +85,7 @@ agree() {
 	400 GET /a.txt HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n
 	400 GET /a.txt HTTP/1.1\r\nHost: x y\r\n\r\n
 	400 GET /a.txt HTTP/1.1\r\nHost: a/b\r\n\r\n
+	400 GET /a.txt HTTP/1.1\r\nHost: :80\r\n\r\n
 	200 GET /a.txt HTTP/1.1\r\nHost: [::1]:80\r\n\r\n
 	400 GET /a.txt HTTP/1.1\r\nHost: x\r\n folded\r\n\r\n
 	400 GET /a.txt HTTP/1.1\r\nHost : x\r\n\r\n
