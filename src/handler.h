@@ -27,6 +27,8 @@ struct reply {
 	uint64_t	 bytes;		/* body bytes sent */
 	uint64_t	 bytes_in;	/* request body bytes received */
 	const char	*type;		/* Content-Type, NULL without a body */
+	size_t		 head_at;	/* where its head begins in out[] */
+	unsigned	 writes_at;	/* the conn's writes when it began */
 };
 
 struct conn {
@@ -57,6 +59,7 @@ struct conn {
 	size_t		 head;
 	size_t		 pos;
 	size_t		 out_len;	/* out[0..out_len) waits to be sent */
+	unsigned	 writes;	/* writes to out_fd so far */
 	int		 path_status;	/* 0, or why req.path is refused */
 	struct reply	 reply;
 	struct timespec	 req_start;

@@ -95,6 +95,7 @@ write_all(struct conn *c, const char *buf, size_t len, int more)
 {
 	ssize_t	n;
 
+	c->writes++;
 	while (len > 0) {
 		if (c->is_socket)
 			n = send(c->out_fd, buf, len,
@@ -204,6 +205,8 @@ respond_start(struct conn *c, int status)
 	c->reply.status = status;
 	c->reply.bytes = 0;
 	c->reply.type = NULL;
+	c->reply.head_at = c->out_len;
+	c->reply.writes_at = c->writes;
 	if (s != NULL)
 		respond_bytes(c, s->line, s->line_len);
 	else {
@@ -359,10 +362,26 @@ file_sendfile(struct conn *c, int fd, off_t off, uint64_t len)
 }
 
 /*
+ * Takes back the response being built, if none of it has left yet and it
+ * is not already an error: returns 1 when it did.
+ */
+static int
+retract(struct conn *c)
+{
+	if (c->writes != c->reply.writes_at || c->reply.status >= 400)
+		return 0;
+	c->out_len = c->reply.head_at;
+	return 1;
+}
+
+/*
  * Sends len bytes of the open file fd from offset off as the body, unless
- * the request is HEAD.  Returns 0, or -1 when the body could not be sent
- * whole (the file shrank, the client left); the connection then closes,
- * since the promised Content-Length no longer frames the stream.
+ * the request is HEAD.  A file that fails (it shrank, reading it failed)
+ * while all of its response is still in the output buffer gets a 500 in
+ * that response's place.  Returns 0 when a whole response is on its way,
+ * or -1 when the body could not be sent whole (the file failed later, the
+ * client left); the connection then closes, since the promised
+ * Content-Length no longer frames the stream.
  */
 int
 respond_file(struct conn *c, int fd, off_t off, uint64_t len)
@@ -375,6 +394,10 @@ respond_file(struct conn *c, int fd, off_t off, uint64_t len)
 		rc = file_inline(c, fd, off, (size_t)len);
 	else
 		rc = file_sendfile(c, fd, off, len);
+	if (rc == -1 && !c->gone && retract(c)) {
+		respond_error_header(c, 500, NULL, NULL);
+		return 0;
+	}
 	if (rc == -1)
 		c->closing = 1;
 	return rc;

@@ -377,10 +377,9 @@ only_files() {
 	assert_output 1
 }
 
-@test "a read error on the served file ends the connection, and the log says so" {
-	[ -z "${STDHTTPD_BUILD:-}" ] ||
-	    skip "the sanitizers' runtime must come before any preloaded library"
-	# Every read of a file's contents fails, as on a failing disk.
+# eio_shim: builds $DIR/eio.so, which makes every read of a file's
+# contents fail, as on a failing disk.
+eio_shim() {
 	cat >"$DIR/eio.c" <<-'EOF'
 	#include <errno.h>
 	#include <sys/types.h>
@@ -398,16 +397,43 @@ only_files() {
 	}
 	EOF
 	cc -shared -fPIC -o "$DIR/eio.so" "$DIR/eio.c"
-	# hello.txt is copied into the response, big.bin sent by sendfile.
-	for f in hello.txt big.bin; do
-		printf 'GET /%s HTTP/1.1\r\nHost: t\r\n\r\nGET /%s HTTP/1.1\r\nHost: t\r\n\r\n' "$f" "$f" |
-		    LD_PRELOAD=$DIR/eio.so timeout 10 "$STDHTTPD" -r "$ROOT" \
-		    -s "$STATS" >"$DIR/out" 2>"$DIR/err"
-		# The second request is not answered: the connection closed.
-		assert_equal "$(grep -ac '^HTTP/1.1 ' "$DIR/out")" 1
-		run grep -c ': request 1: reading the file: Input/output error$' "$DIR/err"
-		assert_output 1
-	done
+}
+
+# get_twice_eio FILE: asks for FILE twice on one connection, every read
+# failing; the answers go to $DIR/out, the log to $DIR/err.
+get_twice_eio() {
+	printf 'GET /%s HTTP/1.1\r\nHost: t\r\n\r\nGET /%s HTTP/1.1\r\nHost: t\r\n\r\n' "$1" "$1" |
+	    LD_PRELOAD=$DIR/eio.so timeout 10 "$STDHTTPD" -r "$ROOT" \
+	    -s "$STATS" >"$DIR/out" 2>"$DIR/err"
+}
+
+@test "a small file that cannot be read is a 500 in place of its 200, and the log says so" {
+	[ -z "${STDHTTPD_BUILD:-}" ] ||
+	    skip "the sanitizers' runtime must come before any preloaded library"
+	eio_shim
+	# hello.txt is copied into the response: nothing has left yet.
+	get_twice_eio hello.txt
+	run grep -a '^HTTP/1.1 ' "$DIR/out"
+	assert_output $'HTTP/1.1 500 Internal Server Error\r\nHTTP/1.1 500 Internal Server Error\r'
+	run grep -ac '^HTTP/1.1 200' "$DIR/out"
+	assert_output 0
+	run grep -c ': request [12]: reading the file: Input/output error$' "$DIR/err"
+	assert_output 2
+	run jq -r 'select(.event == "request") | .status' "$STATS"
+	assert_output $'500\n500'
+}
+
+@test "a large file that cannot be read ends the connection, and the log says so" {
+	[ -z "${STDHTTPD_BUILD:-}" ] ||
+	    skip "the sanitizers' runtime must come before any preloaded library"
+	eio_shim
+	# big.bin goes by sendfile, behind its head, which has left.
+	get_twice_eio big.bin
+	# The second request is not answered: the connection closed.
+	run grep -a '^HTTP/1.1 ' "$DIR/out"
+	assert_output $'HTTP/1.1 200 OK\r'
+	run grep -c ': request 1: reading the file: Input/output error$' "$DIR/err"
+	assert_output 1
 }
 
 @test "two PUTs to one name at once leave one of them whole, never a mix" {
