@@ -75,6 +75,7 @@ struct conn {
 	struct chunked		 ck;
 	int			 keep_alive;
 	int			 status;
+	const char		*bad;	/* why the response is unusable */
 
 	struct sink		 sink;	/* job r's body goes here */
 	int			 from_cache;
@@ -510,7 +511,8 @@ body:
 
 /*
  * Consumes what has arrived.  Returns 0 to go on, 1 when the connection has
- * ended cleanly (Connection: close), -1 on a malformed response.
+ * ended cleanly (Connection: close), -1 on a response it cannot use, with
+ * c->bad saying why.
  */
 static int
 fetch_input(struct conn *c)
@@ -520,6 +522,7 @@ fetch_input(struct conn *c)
 	size_t		 off = 0, used, data, avail;
 	int		 rc = 0;
 
+	c->bad = "malformed response";
 	while (off < c->inlen) {
 		while (c->r < c->njobs && c->jobs[c->r].finished &&
 		    c->rs == R_HEAD)
@@ -540,6 +543,13 @@ fetch_input(struct conn *c)
 				break;
 			}
 			if (rc != PARSE_OK) {
+				rc = -1;
+				break;
+			}
+			/* It asks for none (it sends no TE field) and undoes
+			 * none: the body would be stored still coded. */
+			if (resp.coded) {
+				c->bad = "a transfer coding other than chunked";
 				rc = -1;
 				break;
 			}
@@ -720,11 +730,10 @@ fetch_group(struct conn *c)
 			if (c->r < c->njobs && !c->jobs[c->r].finished) {
 				sink_drop(&c->sink);
 				fetch_fail(c, &c->jobs[c->r], FETCH_NETWORK,
-				    c->jobs[c->r].cmd->host,
-				    "malformed response");
+				    c->jobs[c->r].cmd->host, c->bad);
 				c->r++;
 			}
-			fetch_lost(c, "malformed response");
+			fetch_lost(c, c->bad);
 		} else if (rc == 1)
 			fetch_lost(c, "closed");
 	}

@@ -90,6 +90,7 @@ struct response {
 
 	int		keep_alive;
 	int		chunked;
+	int		coded;		/* a transfer coding besides chunked */
 	int		has_length;
 	uint64_t	content_length;
 };

@@ -651,7 +651,8 @@ status_line(const char *p, size_t n, int complete, struct response *res)
  * 400 when malformed; 431 when the head is too large or has too many
  * fields.  The body's framing follows RFC 9112 section 6.3: no body after
  * HEAD, 1xx, 204 and 304; then chunked; then Content-Length; else it lasts
- * until the close (has_length and chunked both 0, keep_alive 0).
+ * until the close (has_length and chunked both 0, keep_alive 0).  Transfer
+ * codings other than chunked are the caller's to undo (coded is 1).
  */
 int
 parse_response(const char *buf, size_t len, int head, struct response *ret,
@@ -692,12 +693,11 @@ parse_response(const char *buf, size_t len, int head, struct response *ret,
 
 	if ((rc = framing_parse(res.headers, res.nheaders, &f)) != PARSE_OK)
 		return rc;
-	/* Codings under chunked are the caller's to undo; without chunked
-	 * last the body lasts until the close (RFC 9112 section 6.3). */
 	/* Faulty framing from an HTTP/1.0 server (RFC 9112 section 6.1). */
 	if (f.has_te && res.minor == 0)
 		return 400;
 	res.chunked = 0;
+	res.coded = 0;
 	res.has_length = 0;
 	res.content_length = 0;
 	if (head || res.status < 200 || res.status == 204 ||
@@ -705,6 +705,7 @@ parse_response(const char *buf, size_t len, int head, struct response *ret,
 		res.has_length = 1;
 	} else if (f.has_te) {
 		res.chunked = f.chunked;
+		res.coded = f.ncodings > 1 || !f.chunked;
 	} else if (f.has_length) {
 		res.has_length = 1;
 		res.content_length = f.length;

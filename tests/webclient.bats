@@ -348,6 +348,16 @@ teardown() {
 	assert_output 'until close'
 }
 
+@test "a body under a transfer coding other than chunked is refused, not stored coded" {
+	port=$(free_port)
+	printf 'HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n' > resp
+	wc_capture "$port" cap resp -N
+	run timeout 10 "$WC" --no-cache -t 5 -o got 127.0.0.1 "$port" /x.txt
+	assert_failure 3
+	assert_output --partial 'a transfer coding other than chunked'
+	[ ! -e got/x.txt ]
+}
+
 # --- the exact bytes ---------------------------------------------------------
 
 @test "a GET sends exactly these bytes" {

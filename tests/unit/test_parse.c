@@ -745,18 +745,25 @@ response_framing_follows_rfc9112_section_6_3(void)
 	CHECK(res_ok("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
 	    0, &res));
 	CHECK_INT(res.chunked, 1);
+	CHECK_INT(res.coded, 0);
 	CHECK_INT(res.has_length, 0);
 	CHECK_INT(res.keep_alive, 1);
 
-	/* Framing is the final coding's; what lies beneath is content. */
+	/* Framing is the final coding's; the codings beneath are the
+	 * caller's to undo. */
 	CHECK(res_ok("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n"
 	    "\r\n", 0, &res));
 	CHECK(res.chunked == 1 && res.has_length == 0 && res.keep_alive == 1);
+	CHECK_INT(res.coded, 1);
+	CHECK(res_ok("HTTP/1.1 304 Not Modified\r\nTransfer-Encoding: gzip, "
+	    "chunked\r\n\r\n", 0, &res));
+	CHECK_INT(res.coded, 0);
 
 	/* Without chunked last, or without any framing: until the close. */
 	CHECK(res_ok("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n", 0,
 	    &res));
 	CHECK(res.chunked == 0 && res.has_length == 0 && res.keep_alive == 0);
+	CHECK_INT(res.coded, 1);
 	CHECK(res_ok("HTTP/1.1 200\r\n\r\n", 0, &res));
 	CHECK(res.chunked == 0 && res.has_length == 0 && res.keep_alive == 0);
 	CHECK_SPAN(res.reason, "");
