@@ -546,8 +546,9 @@ fetch_input(struct conn *c)
 				rc = -1;
 				break;
 			}
-			/* It asks for none (it sends no TE field) and undoes
-			 * none: the body would be stored still coded. */
+			/* A transfer coding besides chunked: webclient asks
+			 * for none (it sends no TE field) and undoes none, so
+			 * the body would be stored still coded. */
 			if (resp.coded) {
 				c->bad = "a transfer coding other than chunked";
 				rc = -1;
