@@ -135,6 +135,7 @@ valid_requests_parse_whole_and_byte_by_byte(void)
 		V("GET / HTTP/1.1\r\nHost: 192.0.2.1:8080\r\n\r\n", PARSE_OK),
 		V("GET / HTTP/1.1\r\nHost: [v1.x:y]\r\n\r\n", PARSE_OK),
 		V("GET / HTTP/1.1\r\nHost: a%2D1\r\n\r\n", PARSE_OK),
+		V("GET / HTTP/1.1\r\nHost: a..b\r\n\r\n", PARSE_OK),
 		V("GET / HTTP/1.1\r\nHost: [fe80::1%25e0]\r\n\r\n", PARSE_OK),
 		V("GET /%23 HTTP/1.1\r\nHost: a\r\n\r\n", PARSE_OK),
 		V("GET / HTTP/1.1\r\nHost: [::1]:80\r\nX-Empty:\r\n\r\n",
