@@ -172,7 +172,7 @@ struct config {
 
 /* parse.c */
 int	 parse_request(const char *, size_t, struct request *, size_t *);
-int	 parse_response(const char *, size_t, int, struct response *,
+int	 parse_response(char *, size_t, int, struct response *,
 	    size_t *);
 const struct span *parse_header(const struct header *, size_t, const char *);
 int	 parse_has_token(struct span, const char *);

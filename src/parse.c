@@ -644,6 +644,43 @@ status_line(const char *p, size_t n, int complete, struct response *res)
 }
 
 /*
+ * Replaces each obs-fold in the field lines from buf[pos..) with spaces, as
+ * a user agent must before it reads the values (RFC 9112 section 5.2): a
+ * line end followed by SP or HTAB continues the line before it, and the
+ * line end and that whitespace become SP.  Stops at the empty line that
+ * ends the head, and at a line end whose next byte has not arrived.  A
+ * fold before the first field is left for fields_parse() to refuse
+ * (section 2.2).  Running it again changes nothing.
+ */
+static void
+unfold(char *buf, size_t len, size_t pos)
+{
+	size_t	 lim, i;
+	char	*lf;
+	int	 line_start = 1;	/* pos begins a line, not a fold */
+
+	lim = len < HTTP_MAX_HEADER_BLOCK ? len : HTTP_MAX_HEADER_BLOCK;
+	while (pos < lim &&
+	    (lf = memchr(buf + pos, '\n', lim - pos)) != NULL) {
+		i = (size_t)(lf - buf);
+		if (line_start &&
+		    (i == pos || (i == pos + 1 && buf[pos] == '\r')))
+			return;		/* the empty line */
+		if (i + 1 == lim)
+			return;
+		pos = i + 1;
+		line_start = buf[pos] != ' ' && buf[pos] != '\t';
+		if (line_start)
+			continue;
+		if (buf[i - 1] == '\r')
+			buf[i - 1] = ' ';
+		buf[i] = ' ';
+		while (pos < lim && (buf[pos] == ' ' || buf[pos] == '\t'))
+			buf[pos++] = ' ';
+	}
+}
+
+/*
  * parse_response - parse the response head at buf[0..len), for webclient.
  *
  * head is non-zero when the request was HEAD.  Returns PARSE_OK with *ret
@@ -653,9 +690,10 @@ status_line(const char *p, size_t n, int complete, struct response *res)
  * HEAD, 1xx, 204 and 304; then chunked; then Content-Length; else it lasts
  * until the close (has_length and chunked both 0, keep_alive 0).  Transfer
  * codings other than chunked are the caller's to undo (coded is 1).
+ * Folded field lines are joined in buf itself (unfold()).
  */
 int
-parse_response(const char *buf, size_t len, int head, struct response *ret,
+parse_response(char *buf, size_t len, int head, struct response *ret,
     size_t *ret_used)
 {
 	struct response	 res;
@@ -677,6 +715,7 @@ parse_response(const char *buf, size_t len, int head, struct response *ret,
 		return 400;
 	if ((rc = status_line(line.p, line.len, 1, &res)) != PARSE_OK)
 		return rc;
+	unfold(buf, len, next);
 	rc = fields_parse(buf, len, next, res.headers, &res.nheaders, &used);
 	if (rc != PARSE_OK)
 		return rc;

@@ -348,6 +348,15 @@ teardown() {
 	assert_output 'until close'
 }
 
+@test "folded header lines are joined before they are read" {
+	port=$(free_port)
+	printf 'HTTP/1.1 200 OK\r\nX-Note: a\r\n b\r\nContent-Length:\r\n\t5\r\n\r\nhello' > resp
+	wc_capture "$port" cap resp -N
+	run timeout 10 "$WC" --no-cache -q -t 5 127.0.0.1 "$port" /x
+	assert_success
+	assert_output 'hello'
+}
+
 @test "a body under a transfer coding other than chunked is refused, not stored coded" {
 	port=$(free_port)
 	printf 'HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n' > resp
