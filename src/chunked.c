@@ -19,14 +19,11 @@
 /* All trailer fields of a chunked body together, less their line ends. */
 #define CHUNKED_MAX_TRAILER	HTTP_MAX_HEADER_BLOCK
 
-/* Hex digits of a chunk size: 16 fill a uint64_t, so it cannot overflow. */
-#define CHUNKED_MAX_DIGITS	16
-
 /*
  * Chunked decoder states (RFC 9112 section 7.1):
  *
  *	state		byte		next
- *	SIZE		HEXDIG		SIZE (at most CHUNKED_MAX_DIGITS)
+ *	SIZE		HEXDIG		SIZE (while the size fits 64 bits)
  *	SIZE		SP HTAB		SIZE_WS		(BWS before ';')
  *	SIZE SIZE_WS	';'		EXT
  *	SIZE SIZE_WS EXT CR		SIZE_LF
@@ -120,13 +117,16 @@ chunked_decode(struct chunked *c, char *buf, size_t len, size_t *ret_used,
 		switch (c->state) {
 		case CH_SIZE:
 			if ((d = util_hex(ch)) >= 0) {
-				if (++c->digits > CHUNKED_MAX_DIGITS ||
+				/* Leading zeros are digits like any other
+				 * (1*HEXDIG); a size past 64 bits is 400. */
+				if (c->remaining >> 60 != 0 ||
 				    chunked_count(c, 0) == -1)
 					goto bad;
+				c->has_digit = 1;
 				c->remaining = c->remaining << 4 | (unsigned)d;
 				break;
 			}
-			if (c->digits == 0)
+			if (!c->has_digit)
 				goto bad;
 			/* FALLTHROUGH */
 		case CH_SIZE_WS:
@@ -153,7 +153,7 @@ chunked_decode(struct chunked *c, char *buf, size_t len, size_t *ret_used,
 			if (ch != '\n')
 				goto bad;
 			c->line = 0;
-			c->digits = 0;
+			c->has_digit = 0;
 			c->state = c->remaining > 0 ? CH_DATA : CH_TRAILER;
 			break;
 		case CH_DATA_CR:

@@ -100,7 +100,7 @@ struct chunked {
 	int		state;
 	uint64_t	remaining;	/* bytes left in the current chunk */
 	size_t		line;		/* length of the size/trailer line so far */
-	int		digits;		/* hex digits of the chunk size seen */
+	int		has_digit;	/* the chunk size has a hex digit */
 };
 
 #define PARSE_OK	0
