@@ -67,7 +67,14 @@ setup_file() {
 	done
 	[ -n "$INIT" ] || { cat "$t/nspawn.log" >&2; return 1; }
 	export INIT DEST=$d
-	deploy_wait 60 booted || { cat "$t/nspawn.log" >&2; return 1; }
+	# A start job that hangs on a loaded machine holds the boot until
+	# systemd's own 90 s job timeout; wait that out, and say what waited.
+	deploy_wait 120 booted || {
+		cat "$t/nspawn.log" >&2
+		in_ct systemctl is-system-running >&2
+		in_ct systemctl list-jobs --no-pager >&2
+		return 1
+	}
 }
 
 teardown_file() {
